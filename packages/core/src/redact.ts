@@ -1,0 +1,34 @@
+/**
+ * Secret scrubbing shared by every error and inspectable object in the family.
+ *
+ * Two layers: the exact secrets a caller knows (client secret, tokens,
+ * passwords) and patterns that catch credentials we were not told about
+ * (`access_token=...` in a URL, `Bearer ...` in a header dump).
+ */
+
+/** What a redacted value is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+const CREDENTIAL_PARAM =
+  /\b(access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|code_verifier|code|oauth_token_secret|oauth_signature|token)(=|":\s*"|':\s*')([^&\s"',}]+)/gi;
+const AUTH_SCHEME = /\b(Bearer|Basic|DPoP|MAC|OAuth)\s+[A-Za-z0-9\-._~+/=,"% ]{8,}/g;
+
+/** Secrets shorter than this are not substituted: they would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Returns `text` with every known secret and every credential-looking
+ * parameter replaced by {@link REDACTED}.
+ *
+ * @example
+ * redact('token=abc123&x=1', []) // 'token=[REDACTED]&x=1'
+ */
+export function redact(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
+  }
+  return out
+    .replace(CREDENTIAL_PARAM, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+}
