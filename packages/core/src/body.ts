@@ -20,11 +20,15 @@ export interface ClassifiedBody {
 /** The content type `fetch` gives a URLSearchParams body. */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8';
 
-/** True for a web or Node readable stream (anything with `getReader` or `pipe`). */
+/**
+ * True for a web or Node readable stream (anything with `getReader` or `pipe`)
+ * or an async iterable (a body fetch accepts, consumed once).
+ */
 function isStream(body: object): boolean {
   return (
     typeof (body as { getReader?: unknown }).getReader === 'function' ||
-    typeof (body as { pipe?: unknown }).pipe === 'function'
+    typeof (body as { pipe?: unknown }).pipe === 'function' ||
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
   );
 }
 

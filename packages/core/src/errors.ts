@@ -28,7 +28,12 @@ export type OAuthErrorCode =
   /** A token was needed and none is available. */
   | 'ERR_MISSING_TOKEN'
   /** The `state` in an authorization response is missing or not the one sent. */
-  | 'ERR_MISMATCHING_STATE';
+  | 'ERR_MISMATCHING_STATE'
+  /**
+   * A server-side verifier rejected an incoming request: an OAuth 1 signature,
+   * nonce, timestamp or protocol parameter that does not verify (RFC 5849 3.2).
+   */
+  | 'ERR_REQUEST_REJECTED';
 
 const BRAND = Symbol.for('@x/core.OAuthError');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -45,6 +50,18 @@ export interface OAuthErrorOptions {
 }
 
 type Inspect = (value: unknown, options?: object) => string;
+
+/** JSON for an inspect fallback; never throws (cycles, bigints). */
+export function safeJson(value: unknown): string {
+  try {
+    return (
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ??
+      String(value)
+    );
+  } catch {
+    return String(value);
+  }
+}
 
 function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === 'string') return redact(value, secrets);
@@ -158,13 +175,15 @@ export class OAuthError extends Error {
 // class body so the public type stays free of a runtime-specific symbol.
 Object.defineProperty(OAuthError.prototype, INSPECT, {
   enumerable: false,
-  value(this: OAuthError, _depth: number, options: object, inspect: Inspect): string {
+  value(this: OAuthError, _depth: number, options: object, inspect?: Inspect): string {
     const secrets = secretsOf(this);
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) fields[key] = value;
     if (this.cause !== undefined) fields.cause = this.cause;
     const stack = this.stack ?? `${this.name}: ${this.message}`;
-    return redact(`${stack} ${inspect(fields, options)}`, secrets);
+    // Some callers (test runners' diff printers) invoke the hook without `inspect`.
+    const shown = typeof inspect === 'function' ? inspect(fields, options) : safeJson(fields);
+    return redact(`${stack} ${shown}`, secrets);
   },
 });
 

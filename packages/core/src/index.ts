@@ -1,5 +1,11 @@
 export { staticBearer } from './bearer.js';
 export { type ClassifiedBody, classifyBody, FORM_CONTENT_TYPE } from './body.js';
+export {
+  type CallSignal,
+  type CallSignalOptions,
+  callSignal,
+  DEFAULT_TIMEOUT,
+} from './call-signal.js';
 export { type Clock, epochSeconds, systemClock } from './clock.js';
 export {
   base64Encode,
@@ -28,6 +34,15 @@ export {
   TransportError,
   type TransportErrorCode,
 } from './errors.js';
+export {
+  absoluteUrl,
+  type ExchangeOptions,
+  type ExchangeResult,
+  exchange,
+  type RedirectMode,
+  type ResponseHead,
+  shouldRetry,
+} from './exchange.js';
 export type {
   Authenticator,
   AuthorizeOptions,

@@ -6,7 +6,15 @@ export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 
 /** Random bytes from the platform CSPRNG (`crypto.getRandomValues`). */
 export function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length));
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new InvalidArgumentError('length must be a non-negative integer');
+  }
+  const bytes = new Uint8Array(length);
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let offset = 0; offset < length; offset += 65_536) {
+    crypto.getRandomValues(bytes.subarray(offset, Math.min(offset + 65_536, length)));
+  }
+  return bytes;
 }
 
 /**

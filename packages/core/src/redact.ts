@@ -11,7 +11,16 @@ export const REDACTED = '[REDACTED]';
 
 const CREDENTIAL_PARAM =
   /\b(access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|code_verifier|code|oauth_token_secret|oauth_signature|token)(=|":\s*"|':\s*')([^&\s"',}]+)/gi;
-const AUTH_SCHEME = /\b(Bearer|Basic|DPoP|MAC|OAuth)\s+[A-Za-z0-9\-._~+/=,"% ]{8,}/g;
+// A credential after an auth scheme: a token68 of 8+ characters (Bearer, Basic, DPoP),
+// or an auth-param list (OAuth 1, MAC: `OAuth oauth_consumer_key="…", …` up to the line end).
+// Case-insensitive, but prose such as "OAuth provider said" has neither shape.
+const AUTH_SCHEME = /\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi;
+const AUTH_PARAMS = /\b(OAuth|MAC)\s+[A-Za-z_]+\s*=\s*"[^\r\n]*/gi;
+
+/** `application/x-www-form-urlencoded` form of a value. */
+function formForm(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
 
 /** Secrets shorter than this are not substituted: they would mangle ordinary words. */
 const MIN_SECRET_LENGTH = 4;
@@ -26,9 +35,14 @@ const MIN_SECRET_LENGTH = 4;
 export function redact(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    // Also the forms a secret takes inside a URL or a form body.
+    for (const form of new Set([secret, encodeURIComponent(secret), formForm(secret)])) {
+      out = out.split(form).join(REDACTED);
+    }
   }
   return out
     .replace(CREDENTIAL_PARAM, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
-    .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+    .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(AUTH_PARAMS, (_m, scheme: string) => `${scheme} ${REDACTED}`);
 }

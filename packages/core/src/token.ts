@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
-import { InvalidResponseError } from './errors.js';
+import { InvalidResponseError, safeJson } from './errors.js';
 import { REDACTED } from './redact.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -73,7 +73,10 @@ export class OAuth2Token {
 
   /** Use {@link OAuth2Token.from} or {@link OAuth2Token.fromResponse}. */
   protected constructor(fields: Record<string, unknown>) {
-    Object.assign(this, fields);
+    // Not Object.assign: it would make a JSON "__proto__" member the prototype.
+    for (const [key, value] of Object.entries(fields)) {
+      if (key !== '__proto__') Object.defineProperty(this, key, { value, enumerable: true });
+    }
     Object.freeze(this);
   }
 
@@ -152,12 +155,13 @@ Object.defineProperty(OAuth2Token.prototype, INSPECT, {
     this: OAuth2Token,
     _depth: number,
     options: object,
-    inspect: (v: unknown, o?: object) => string,
+    inspect?: (v: unknown, o?: object) => string,
   ) {
     const shown: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
       shown[key] = MASKED.includes(key) ? REDACTED : value;
     }
-    return `OAuth2Token ${inspect(shown, options)}`;
+    // Some callers (test runners' diff printers) invoke the hook without `inspect`.
+    return `OAuth2Token ${typeof inspect === 'function' ? inspect(shown, options) : safeJson(shown)}`;
   },
 });

@@ -1,4 +1,10 @@
-import { formDecode, type ParamList, type ParamsInit, toParamList } from './encoding.js';
+import {
+  formDecode,
+  formEncode,
+  type ParamList,
+  type ParamsInit,
+  toParamList,
+} from './encoding.js';
 import { InvalidArgumentError } from './errors.js';
 
 /** Parses an absolute URL, throwing a typed error for anything else. */
@@ -15,7 +21,9 @@ export function parseUrl(url: string | URL, what = 'URL'): URL {
  */
 export function addParamsToUrl(url: string | URL, params: ParamsInit): string {
   const target = parseUrl(url);
-  for (const [key, value] of toParamList(params)) target.searchParams.append(key, value);
+  const added = formEncode(params);
+  // Not searchParams.append: it re-serializes the existing query (`?flag` -> `?flag=`).
+  if (added) target.search = target.search ? `${target.search.slice(1)}&${added}` : added;
   return target.href;
 }
 

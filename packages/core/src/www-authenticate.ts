@@ -114,7 +114,8 @@ export function parseWWWAuthenticate(header: string | null | undefined): Challen
 
 /**
  * The OAuth error a resource server put in its `Bearer` (or `DPoP`)
- * challenge (RFC 6750 3), or `undefined` when there is none.
+ * challenge (RFC 6750 3), or `undefined` when there is none. `scheme` is
+ * compared case-insensitively (`'DPoP'` and `'dpop'` are the same).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
@@ -122,8 +123,9 @@ export function bearerChallengeError(
   response: { status: number; headers: Headers },
   scheme = 'bearer',
 ): OAuth2ResponseError | undefined {
+  const wanted = scheme.toLowerCase();
   for (const challenge of parseWWWAuthenticate(response.headers.get('www-authenticate'))) {
-    if (challenge.scheme !== scheme || !challenge.params.error) continue;
+    if (challenge.scheme !== wanted || !challenge.params.error) continue;
     return new OAuth2ResponseError(
       {
         error: challenge.params.error,

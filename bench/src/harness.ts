@@ -1,0 +1,90 @@
+/**
+ * Side-by-side benchmark harness: every task of a group runs in the same
+ * process, interleaved over several rounds, and is reported as a ratio to the
+ * group's baseline measured in the same run. Absolute numbers depend on the
+ * machine; ratios are what the package READMEs quote.
+ */
+import { Bench } from 'tinybench';
+
+export interface Task {
+  name: string;
+  fn: () => unknown;
+}
+
+export interface Group {
+  /** What is measured, e.g. "authorized GET over loopback (fetch)". */
+  title: string;
+  /** The task every other is compared with. */
+  baseline: Task;
+  candidates: Task[];
+  /** Rounds: tasks are interleaved round by round; the median round counts. */
+  rounds?: number;
+  /** Milliseconds per task per round. */
+  time?: number;
+  /** A note printed under the table (what the target is, what the baseline means). */
+  note?: string;
+}
+
+export interface Row {
+  group: string;
+  task: string;
+  opsPerSecond: number;
+  ratio: number;
+  baseline: boolean;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Runs a group and returns one row per task, the baseline first. */
+export async function runGroup(group: Group): Promise<Row[]> {
+  const tasks = [group.baseline, ...group.candidates];
+  const samples = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  const rounds = group.rounds ?? 5;
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order each round so warm-up and GC pressure do not favour one task.
+    const order = round % 2 === 0 ? tasks : [...tasks].reverse();
+    const bench = new Bench({ time: group.time ?? 600, iterations: 32, warmupTime: 100 });
+    for (const task of order) bench.add(task.name, task.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== 'completed') {
+        throw new Error(`${group.title} / ${task.name}: ${result.state}`, {
+          cause: 'error' in result ? result.error : undefined,
+        });
+      }
+      samples.get(task.name)?.push(1000 / result.period);
+    }
+  }
+  const base = median(samples.get(group.baseline.name) ?? []);
+  return tasks.map((task) => {
+    const ops = median(samples.get(task.name) ?? []);
+    return {
+      group: group.title,
+      task: task.name,
+      opsPerSecond: ops,
+      ratio: ops / base,
+      baseline: task === group.baseline,
+    };
+  });
+}
+
+/** Prints a group's rows as a table with the ratio to the baseline. */
+export function printTable(group: Group, rows: Row[]): void {
+  const width = Math.max(...rows.map((r) => r.task.length), 4);
+  console.log(`\n${group.title}`);
+  console.log(`  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ratio`);
+  for (const row of rows) {
+    const ratio = row.baseline ? '1.00× (baseline)' : `${row.ratio.toFixed(2)}×`;
+    console.log(
+      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio}`,
+    );
+  }
+  if (group.note) console.log(`  ${group.note}`);
+}

@@ -1,0 +1,178 @@
+import {
+  type Authenticator,
+  absoluteUrl,
+  type CallSignal,
+  callSignal,
+  classifyBody,
+  exchange,
+  type HttpRequest,
+  MAX_REDIRECTS,
+  shouldRetry,
+} from '@x/core';
+import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { isAxiosError } from 'axios';
+import { fromAxiosHeaders, toAxiosHeaders, toTransportError, withState } from './convert.js';
+import { BYPASS } from './transport.js';
+
+/** Options of {@link attachAuthenticator}. */
+export interface AttachOptions {
+  /** Redirects followed per request whose config sets no positive `maxRedirects`. @defaultValue 20 */
+  maxRedirects?: number | undefined;
+}
+
+type Config = InternalAxiosRequestConfig;
+/** A response, and the error axios rejected it with (validateStatus), if any. */
+type Outcome = { response: AxiosResponse; error?: AxiosError };
+/** A request, with the body as the user gave it (sent when the request's body is opaque). */
+type Prepared = { request: HttpRequest; data: unknown };
+
+/** Config state (`__xAuth`) of one of our redirect hops: sent as prepared. */
+class Hop {
+  constructor(readonly prepared: Prepared) {}
+}
+/** Config state of a user call, from the request to the response interceptor. */
+class Call {
+  constructor(
+    readonly saved: Config, // the config before we changed it, for hops and the retry
+    readonly original: Prepared & { replayable: boolean },
+    readonly sent: HttpRequest,
+    readonly signal: CallSignal,
+    readonly redirect: { follow: boolean; limit: number },
+    readonly retried: boolean,
+  ) {}
+}
+/** Config state of a retry: authorized again, never retried again. */
+const RETRY = Symbol('@x/axios-client.retry');
+
+const stateOf = (config: unknown): unknown =>
+  (config as { __xAuth?: unknown } | undefined)?.__xAuth;
+const isJson = (data: unknown, type: string): boolean =>
+  typeof data === 'object' &&
+  data !== null &&
+  (Array.isArray(data) || [Object.prototype, null].includes(Object.getPrototypeOf(data))) &&
+  !/multipart\/form-data|x-www-form-urlencoded/i.test(type);
+
+/** The request as the user wrote it: full URL, headers, body classified (plain objects as JSON). */
+function snapshot(instance: AxiosInstance, config: Config): Call['original'] {
+  const headers = fromAxiosHeaders(config.headers);
+  const type = headers.get('content-type') ?? '';
+  const data = isJson(config.data, type) ? JSON.stringify(config.data) : config.data;
+  const body = classifyBody(data);
+  const implied = data === config.data ? body.contentType : 'application/json';
+  if (implied !== undefined && type === '') headers.set('content-type', implied);
+  const method = (config.method ?? 'get').toUpperCase();
+  const request: HttpRequest = { method, url: absoluteUrl(instance.getUri(config)), headers };
+  if (body.text !== undefined) request.body = body.text;
+  if (body.opaque) request.opaqueBody = true;
+  return { request, data, replayable: body.replayable };
+}
+
+/** Writes a prepared request into the config; a text body is sent exactly as authorized. */
+function apply(config: Config, { request, data }: Prepared): Config {
+  Object.assign(config, {
+    method: request.method.toLowerCase(),
+    url: request.url,
+    maxRedirects: 0,
+  });
+  delete config.baseURL;
+  delete config.params;
+  config.headers = toAxiosHeaders(request.headers);
+  config.data = request.opaqueBody === true ? data : request.body;
+  if (request.opaqueBody !== true) config.transformRequest = [(body: unknown) => body];
+  return config;
+}
+
+const head = ({ response }: Outcome) => ({
+  status: response.status,
+  headers: fromAxiosHeaders(response.headers),
+});
+
+/**
+ * Runs every request of an axios instance through an {@link Authenticator}:
+ * a request interceptor authorizes it, a response interceptor follows
+ * redirects by the core rules (same-origin hops re-authorized, credentials
+ * never sent to another origin, https → http refused; a request with
+ * `maxRedirects: 0` gets the 3xx) and retries once when the authenticator's
+ * `retry` says so and the body can be sent again. Failures without a
+ * response become `TransportError`s; responses rejected by `validateStatus`
+ * stay `AxiosError`s. Returns a function removing both interceptors.
+ *
+ * @example
+ * const api = axios.create({ baseURL: 'https://api.example.com' })
+ * const detach = attachAuthenticator(api, staticBearer(token))
+ * const { data } = await api.get('/me')
+ */
+export function attachAuthenticator(
+  instance: AxiosInstance,
+  authenticator: Authenticator,
+  options: AttachOptions = {},
+): () => void {
+  const onRequest = async (config: Config): Promise<Config> => {
+    const state = stateOf(config);
+    if (state === BYPASS) return config;
+    if (state instanceof Hop) return apply(config, state.prepared);
+    const abort = config.signal instanceof AbortSignal ? config.signal : undefined;
+    const signal = callSignal({ signal: abort, timeout: Number.POSITIVE_INFINITY });
+    const original = snapshot(instance, config);
+    const sent = await authenticator
+      .authorize(original.request, { signal: signal.signal })
+      .catch((error: unknown) => Promise.reject(signal.error(error)));
+    const max = config.maxRedirects;
+    const limit = max !== undefined && max > 0 ? max : (options.maxRedirects ?? MAX_REDIRECTS);
+    const redirect = { follow: max !== 0, limit };
+    const call = new Call({ ...config }, original, sent, signal, redirect, state === RETRY);
+    return withState(apply(config, { request: sent, data: original.data }), call) as Config;
+  };
+
+  const send = (call: Call, request: HttpRequest): Promise<Outcome> =>
+    instance.request(withState(call.saved, new Hop({ request, data: call.original.data }))).then(
+      (response) => ({ response }),
+      (error: unknown) => {
+        if (isAxiosError(error) && error.response) return { response: error.response, error };
+        throw error;
+      },
+    );
+  const settle = async (call: Call, first: Outcome): Promise<AxiosResponse> => {
+    const { replayable } = call.original;
+    const { signal } = call.signal;
+    try {
+      const result = await exchange<Outcome>({
+        ...{ request: call.original.request, authenticator, head, replayable, signal },
+        send: (request) => send(call, request),
+        sent: { request: call.sent, response: first, authorized: true },
+        redirect: call.redirect.follow ? 'follow' : 'manual',
+        maxRedirects: call.redirect.limit,
+      });
+      const { response, error } = result.response;
+      const options = { replayable, signal };
+      if (
+        !call.retried &&
+        (await shouldRetry(authenticator, result, head(result.response), options))
+      ) {
+        return await instance.request(withState(call.saved, RETRY));
+      }
+      if (error) throw error;
+      return response;
+    } catch (error) {
+      throw isAxiosError(error) && error.response ? error : toTransportError(error, call.signal);
+    }
+  };
+
+  const requestId = instance.interceptors.request.use(onRequest);
+  const responseId = instance.interceptors.response.use(
+    (response) => {
+      const call = stateOf(response.config);
+      return call instanceof Call ? settle(call, { response }) : response;
+    },
+    (error: unknown) => {
+      const call = isAxiosError(error) ? stateOf(error.config) : undefined;
+      if (!(call instanceof Call) || !isAxiosError(error)) throw error;
+      if (!error.response) throw toTransportError(error, call.signal);
+      return settle(call, { response: error.response, error });
+    },
+  );
+  return () => {
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}

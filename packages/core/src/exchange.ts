@@ -1,0 +1,168 @@
+import { InvalidArgumentError, TransportError } from './errors.js';
+import { type Authenticator, cloneRequest, type HttpRequest } from './http.js';
+import { MAX_REDIRECTS, nextRedirect, stripBodyHeaders, stripCredentials } from './redirect.js';
+
+/**
+ * One user request run through an {@link Authenticator}, redirects included:
+ * the loop both adapters drive with their own `send`. Every hop is rebuilt
+ * from the original, unauthorized request and authorized again while all
+ * hops so far stayed on the original origin; after a cross-origin hop the
+ * authenticator is never called again for the exchange and the credential
+ * headers the user set are stripped. Adapters translate; this decides.
+ */
+
+/** What to do with a redirect response: follow it, return it, or fail (`ERR_REDIRECT`). */
+export type RedirectMode = 'follow' | 'manual' | 'error';
+
+/** The part of an adapter's response an exchange looks at. */
+export interface ResponseHead {
+  status: number;
+  headers: Headers;
+}
+
+/** A request as sent and what came back. */
+export interface ExchangeResult<R> {
+  /** The request as sent (authorized when `authorized`). */
+  request: HttpRequest;
+  /** The adapter's response to it. */
+  response: R;
+  /** The authenticator's credentials were attached to `request`. */
+  authorized: boolean;
+}
+
+/** Inputs of {@link exchange}; `R` is the adapter's response type. */
+export interface ExchangeOptions<R> {
+  /** The request as the user wrote it, not yet authorized. */
+  request: HttpRequest;
+  /** Absent for plain requests (same redirect rules, no credentials added). */
+  authenticator?: Authenticator | undefined;
+  /** Sends one prepared request without following redirects. */
+  send(request: HttpRequest): Promise<R>;
+  /** Status and headers of an adapter response. */
+  head(response: R): ResponseHead;
+  /** Releases a response that will not be returned (cancels its body). */
+  discard?(response: R): Promise<void>;
+  /** @defaultValue 'follow' */
+  redirect?: RedirectMode | undefined;
+  /** @defaultValue {@link MAX_REDIRECTS} */
+  maxRedirects?: number | undefined;
+  /** The body can be sent again (`classifyBody(...).replayable`). @defaultValue true */
+  replayable?: boolean | undefined;
+  /** Passed to `authorize` and `retry`. */
+  signal?: AbortSignal | undefined;
+  /** The first hop was already authorized and sent by the adapter's stack (axios interceptors). */
+  sent?: ExchangeResult<R> | undefined;
+}
+
+/**
+ * The absolute URL of a user request: resolved against `location` where
+ * there is one (browsers), required to be absolute elsewhere.
+ *
+ * @throws InvalidArgumentError when it cannot be resolved.
+ * @example absoluteUrl('https://api.example.com/a/../b') // 'https://api.example.com/b'
+ */
+export function absoluteUrl(url: string | URL): string {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  if (!URL.canParse(url, base)) throw new InvalidArgumentError('request URL is not absolute');
+  return new URL(url, base).href;
+}
+
+/** Authorizes `request` (if there is an authenticator), for the first hop or a same-origin hop. */
+async function authorizeRequest(
+  request: HttpRequest,
+  authenticator: Authenticator | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ request: HttpRequest; authorized: boolean }> {
+  if (authenticator === undefined) return { request, authorized: false };
+  return { request: await authenticator.authorize(request, { signal }), authorized: true };
+}
+
+/**
+ * Sends a user request through an authenticator and follows redirects by
+ * the rules of `nextRedirect` (fetch standard 4.4). A 307/308 (or any hop
+ * keeping the body) with a non-replayable body is returned as is. Does not
+ * retry: see {@link shouldRetry}.
+ *
+ * @throws TransportError `ERR_REDIRECT` (too many, or `redirect: 'error'`),
+ * `ERR_INSECURE_REDIRECT` (https → http); whatever `send` or `authorize` throw.
+ * @see https://fetch.spec.whatwg.org/#http-redirect-fetch
+ * @example
+ * const { response } = await exchange({ request, authenticator, send, head: (r) => r })
+ */
+export async function exchange<R>(options: ExchangeOptions<R>): Promise<ExchangeResult<R>> {
+  const { request: original, authenticator, signal } = options;
+  const mode = options.redirect ?? 'follow';
+  const limit = options.maxRedirects ?? MAX_REDIRECTS;
+  const discard = async (response: R): Promise<void> => {
+    await options.discard?.(response);
+  };
+  const sendPrepared = async (prepared: {
+    request: HttpRequest;
+    authorized: boolean;
+  }): Promise<ExchangeResult<R>> => ({
+    ...prepared,
+    response: await options.send(prepared.request),
+  });
+
+  let current =
+    options.sent ?? (await sendPrepared(await authorizeRequest(original, authenticator, signal)));
+  let from = { url: original.url, method: original.method };
+  let sameOrigin = true;
+  let bodyDropped = false;
+  for (let hops = 0; ; hops++) {
+    if (mode === 'manual') return current;
+    const head = options.head(current.response);
+    let hop: ReturnType<typeof nextRedirect>;
+    try {
+      hop = nextRedirect(from, head);
+    } catch (error) {
+      await discard(current.response);
+      throw error;
+    }
+    if (hop === undefined) return current;
+    if (mode === 'error') {
+      await discard(current.response);
+      throw new TransportError('ERR_REDIRECT', `redirect (HTTP ${head.status}) not allowed`);
+    }
+    if (!hop.dropBody && !bodyDropped && options.replayable === false) return current;
+    await discard(current.response);
+    if (hops >= limit) {
+      throw new TransportError('ERR_REDIRECT', `more than ${limit} redirects`);
+    }
+    sameOrigin &&= !hop.crossOrigin;
+    bodyDropped ||= hop.dropBody;
+    from = { url: hop.url, method: hop.method };
+    const next = cloneRequest(original, { url: hop.url, method: hop.method });
+    if (bodyDropped) {
+      next.body = undefined;
+      next.opaqueBody = false;
+      next.headers = stripBodyHeaders(next.headers);
+    }
+    current = sameOrigin
+      ? await sendPrepared(await authorizeRequest(next, authenticator, signal))
+      : await sendPrepared({
+          request: { ...next, headers: stripCredentials(next.headers) },
+          authorized: false,
+        });
+  }
+}
+
+/**
+ * `true` when the exchange's final response should be retried once: the
+ * credentials were attached to it, the body can be sent again, and
+ * `authenticator.retry` says so (after any refresh it does).
+ *
+ * @example
+ * if (await shouldRetry(authenticator, result, head(result.response), { replayable: true })) ...
+ */
+export async function shouldRetry(
+  authenticator: Authenticator | undefined,
+  result: { request: HttpRequest; authorized: boolean },
+  response: ResponseHead,
+  options: { replayable?: boolean | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<boolean> {
+  if (!result.authorized || options.replayable === false || authenticator?.retry === undefined) {
+    return false;
+  }
+  return (await authenticator.retry(result.request, response, { signal: options.signal })) === true;
+}

@@ -1,0 +1,97 @@
+import { type Authenticator, type Transport, TransportError } from '@x/core';
+import { type AuthFetch, type AuthFetchOptions, authorizingFetch } from './auth-fetch.js';
+import { createTransport } from './transport.js';
+
+/** Options of {@link Session}. */
+export interface SessionOptions extends AuthFetchOptions {
+  /** Authorizes every request; without one, requests are sent as written. */
+  authenticator?: Authenticator | undefined;
+  /** `close()` also closes `dispatcher` (calls its `close()`): the session owns it. @defaultValue false */
+  ownsDispatcher?: boolean | undefined;
+}
+
+/**
+ * A closable HTTP session over `fetch`: the base of `OAuth2Session`,
+ * `OAuth1Session` and `AssertionSession`. Requests go through the
+ * authenticator (see {@link createAuthFetch}); `close()` aborts every
+ * request in flight and refuses new ones with `ERR_SESSION_CLOSED`.
+ *
+ * @example
+ * await using session = new Session({ authenticator: staticBearer(token) })
+ * const res = await session.get('https://api.example.com/me')
+ */
+export class Session {
+  /** Authorizes requests; subclasses set it (e.g. once a token is fetched). */
+  protected authenticator: Authenticator | undefined;
+  /** A transport sharing the session's fetch, dispatcher, timeout and close, for token requests. */
+  readonly transport: Transport;
+  readonly #closer = new AbortController();
+  readonly #fetch: AuthFetch;
+  readonly #dispatcher: { close?: unknown } | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SessionOptions = {}) {
+    this.authenticator = options.authenticator;
+    this.transport = createTransport(options, this.#closer.signal);
+    this.#fetch = authorizingFetch(() => this.authenticator, options, this.#closer.signal);
+    this.#dispatcher = options.ownsDispatcher === true ? options.dispatcher : undefined;
+  }
+
+  /** `true` once `close()` was called. */
+  get closed(): boolean {
+    return this.#closer.signal.aborted;
+  }
+
+  /** `fetch`, authorized. Rejects with `ERR_SESSION_CLOSED` after `close()`. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    return this.#fetch(input, init);
+  }
+
+  /** `fetch` with `method` set. */
+  request(method: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
+    return this.fetch(url, { ...init, method });
+  }
+
+  /** A GET request. */
+  get(url: string | URL, init?: RequestInit): Promise<Response> {
+    return this.request('GET', url, init);
+  }
+
+  /** A POST request. */
+  post(url: string | URL, init?: RequestInit): Promise<Response> {
+    return this.request('POST', url, init);
+  }
+
+  /** A PUT request. */
+  put(url: string | URL, init?: RequestInit): Promise<Response> {
+    return this.request('PUT', url, init);
+  }
+
+  /** A PATCH request. */
+  patch(url: string | URL, init?: RequestInit): Promise<Response> {
+    return this.request('PATCH', url, init);
+  }
+
+  /** A DELETE request. */
+  delete(url: string | URL, init?: RequestInit): Promise<Response> {
+    return this.request('DELETE', url, init);
+  }
+
+  /**
+   * Aborts every request in flight (`ERR_SESSION_CLOSED`), refuses new ones,
+   * and closes the dispatcher when `ownsDispatcher` is set. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closer.abort(new TransportError('ERR_SESSION_CLOSED', 'the session is closed'));
+      const dispatcher = this.#dispatcher;
+      if (typeof dispatcher?.close === 'function') await dispatcher.close();
+    })();
+    return this.#closing;
+  }
+
+  /** Closes the session: `await using session = new Session(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,31 @@
+import { callSignal, type Transport } from '@x/core';
+import { type FetchClientOptions, send } from './send.js';
+
+/** Builds the transport, optionally tied to a session's close signal (internal). */
+export function createTransport(options: FetchClientOptions, closed?: AbortSignal): Transport {
+  return async (request, transportOptions = {}) => {
+    const call = callSignal({ signal: transportOptions.signal, timeout: options.timeout, closed });
+    call.throwIfAborted();
+    try {
+      const response = await send(options, request, request.body, {}, call.signal);
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    } catch (error) {
+      throw call.error(error);
+    }
+  };
+}
+
+/**
+ * A {@link Transport} over `fetch` for the spec clients' token, discovery and
+ * revocation requests: never follows redirects, reads the body as text,
+ * returns any status, and fails only with a `TransportError`
+ * (`ERR_ABORTED`, `ERR_TIMEOUT`, `ERR_NETWORK`).
+ *
+ * @example
+ * import { Agent, fetch } from 'undici'
+ * const transport = fetchTransport({ fetch, dispatcher: new Agent({ connect: { ca } }), timeout: 10_000 })
+ * const client = new OAuth2Client({ clientId, transport })
+ */
+export function fetchTransport(options: FetchClientOptions = {}): Transport {
+  return createTransport(options);
+}
