@@ -37,7 +37,7 @@ class Call {
     readonly original: Prepared & { replayable: boolean },
     readonly sent: HttpRequest,
     readonly signal: CallSignal,
-    readonly redirect: { follow: boolean; limit: number },
+    readonly redirect: { redirect: 'follow' | 'manual'; maxRedirects: number },
     readonly retried: boolean,
   ) {}
 }
@@ -88,14 +88,12 @@ const head = ({ response }: Outcome) => ({
 });
 
 /**
- * Runs every request of an axios instance through an {@link Authenticator}:
- * a request interceptor authorizes it, a response interceptor follows
+ * Runs every request of an axios instance through an {@link Authenticator}
+ * with one request and one response interceptor: authorizes it, follows
  * redirects by the core rules (same-origin hops re-authorized, credentials
- * never sent to another origin, https → http refused; a request with
- * `maxRedirects: 0` gets the 3xx) and retries once when the authenticator's
- * `retry` says so and the body can be sent again. Failures without a
- * response become `TransportError`s; responses rejected by `validateStatus`
- * stay `AxiosError`s. Returns a function removing both interceptors.
+ * never sent cross-origin, https → http refused; `maxRedirects: 0` returns the
+ * 3xx) and retries once when `retry` says so and the body can be resent.
+ * Failures without a response become `TransportError`s. Returns `detach()`.
  *
  * @example
  * const api = axios.create({ baseURL: 'https://api.example.com' })
@@ -119,7 +117,7 @@ export function attachAuthenticator(
       .catch((error: unknown) => Promise.reject(signal.error(error)));
     const max = config.maxRedirects;
     const limit = max !== undefined && max > 0 ? max : (options.maxRedirects ?? MAX_REDIRECTS);
-    const redirect = { follow: max !== 0, limit };
+    const redirect = { redirect: max === 0 ? 'manual' : 'follow', maxRedirects: limit } as const;
     const call = new Call({ ...config }, original, sent, signal, redirect, state === RETRY);
     return withState(apply(config, { request: sent, data: original.data }), call) as Config;
   };
@@ -137,18 +135,18 @@ export function attachAuthenticator(
     const { signal } = call.signal;
     try {
       const result = await exchange<Outcome>({
-        ...{ request: call.original.request, authenticator, head, replayable, signal },
+        request: call.original.request,
+        authenticator,
+        head,
+        replayable,
+        signal,
         send: (request) => send(call, request),
         sent: { request: call.sent, response: first, authorized: true },
-        redirect: call.redirect.follow ? 'follow' : 'manual',
-        maxRedirects: call.redirect.limit,
+        ...call.redirect,
       });
       const { response, error } = result.response;
-      const options = { replayable, signal };
-      if (
-        !call.retried &&
-        (await shouldRetry(authenticator, result, head(result.response), options))
-      ) {
+      const again = { replayable: replayable && !call.retried, signal }; // a retry is never retried
+      if (await shouldRetry(authenticator, result, head(result.response), again)) {
         return await instance.request(withState(call.saved, RETRY));
       }
       if (error) throw error;

@@ -3,10 +3,7 @@ import { AxiosHeaders, type AxiosRequestConfig, isAxiosError } from 'axios';
 
 /** Header, error and per-call-state translation between axios and `@x/core` (internal). */
 
-/**
- * A copy of `config` carrying our per-call state under the `__xAuth` key
- * (axios's mergeConfig passes class instances and symbols through by reference).
- */
+/** A copy of `config` with our per-call state under `__xAuth` (mergeConfig keeps class instances). */
 export function withState(config: AxiosRequestConfig, state: object | symbol): AxiosRequestConfig {
   return Object.assign({ ...config }, { __xAuth: state });
 }
@@ -42,5 +39,6 @@ export function toTransportError(error: unknown, call: CallSignal): OAuthError {
   );
   cause.name = 'AxiosError';
   Object.defineProperty(cause, 'code', { value: error.code, enumerable: true });
-  return call.error(cause, timedOut ? 'ERR_TIMEOUT' : 'ERR_NETWORK');
+  const canceled = error.code === 'ERR_CANCELED'; // e.g. a CancelToken: no signal of ours fired
+  return call.error(cause, timedOut ? 'ERR_TIMEOUT' : canceled ? 'ERR_ABORTED' : 'ERR_NETWORK');
 }

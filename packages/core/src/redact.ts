@@ -9,8 +9,14 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
-const CREDENTIAL_PARAM =
-  /\b(access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|code_verifier|code|oauth_token_secret|oauth_signature|token)(=|":\s*"|':\s*')([^&\s"',}]+)/gi;
+const SECRET_NAMES =
+  'access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|code_verifier|oauth_token_secret|oauth_signature|token';
+// `name=value` in a URL or form body; `code` (an authorization code) only in this form, so an
+// error's own JSON `"code": "ERR_…"` is left alone.
+const CREDENTIAL_PARAM = new RegExp(`\\b(${SECRET_NAMES}|code)(=)([^&\\s"',}]+)`, 'gi');
+// `"name": "value"` in JSON, or `'name': 'value'`.
+const CREDENTIAL_MEMBER = new RegExp(`\\b(${SECRET_NAMES})(":\\s*"|':\\s*')([^"',}]+)`, 'gi');
+
 // A credential after an auth scheme: a token68 of 8+ characters (Bearer, Basic, DPoP),
 // or an auth-param list (OAuth 1, MAC: `OAuth oauth_consumer_key="…", …` up to the line end).
 // Case-insensitive, but prose such as "OAuth provider said" has neither shape.
@@ -43,6 +49,7 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   }
   return out
     .replace(CREDENTIAL_PARAM, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    .replace(CREDENTIAL_MEMBER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(AUTH_PARAMS, (_m, scheme: string) => `${scheme} ${REDACTED}`);
 }

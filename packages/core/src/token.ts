@@ -20,6 +20,9 @@ export interface OAuth2TokenFields {
   [member: string]: unknown;
 }
 
+/** Names a server's member may not take: the prototype and the class's own methods. */
+const SHADOWING = new Set(['__proto__', 'constructor', 'isExpired', 'with', 'toJSON']);
+
 const STRING_MEMBERS = ['token_type', 'refresh_token', 'scope', 'id_token'] as const;
 
 /** Reads a lifetime: a non-negative finite number, or a numeric string. */
@@ -74,8 +77,10 @@ export class OAuth2Token {
   /** Use {@link OAuth2Token.from} or {@link OAuth2Token.fromResponse}. */
   protected constructor(fields: Record<string, unknown>) {
     // Not Object.assign: it would make a JSON "__proto__" member the prototype.
+    // Members named like a method are dropped so a hostile server cannot shadow them.
     for (const [key, value] of Object.entries(fields)) {
-      if (key !== '__proto__') Object.defineProperty(this, key, { value, enumerable: true });
+      if (SHADOWING.has(key)) continue;
+      Object.defineProperty(this, key, { value, enumerable: true });
     }
     Object.freeze(this);
   }

@@ -433,3 +433,17 @@ describe('codes and names', () => {
     expect(new TransportError('ERR_NETWORK', 'down', { cause }).cause).toBe(cause);
   });
 });
+
+describe('OAuthError: inspect hook called without an inspect function', () => {
+  it('still renders, redacted (test runners call it that way)', () => {
+    const err = new OAuthError('ERR_NETWORK', 'failed with s3cret-value', {
+      secrets: ['s3cret-value'],
+    });
+    const hook = (err as unknown as Record<symbol, (d: number, o: object) => string>)[
+      Symbol.for('nodejs.util.inspect.custom')
+    ];
+    const out = hook?.call(err, 0, {});
+    expect(out).toContain('ERR_NETWORK');
+    expect(out).not.toContain('s3cret-value');
+  });
+});

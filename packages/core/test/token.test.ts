@@ -352,3 +352,27 @@ describe('immutability and with()', () => {
     expect(inspect(carried)).not.toContain(RT);
   });
 });
+
+describe('OAuth2Token: hostile member names', () => {
+  it('drops members that would shadow its methods', () => {
+    const token = OAuth2Token.fromResponse(
+      { access_token: 'at-1234', isExpired: 1, with: 'x', toJSON: null, constructor: 'y' },
+      { receivedAt: 0 },
+    );
+    expect(token.isExpired(0)).toBe(false);
+    expect(typeof token.with).toBe('function');
+    expect(JSON.parse(JSON.stringify(token))).toEqual({ access_token: 'at-1234' });
+  });
+});
+
+describe('OAuth2Token: inspect hook called without an inspect function', () => {
+  it('still renders, masked (test runners call it that way)', () => {
+    const token = OAuth2Token.fromResponse({ access_token: 'secret-at-99' }, { receivedAt: 0 });
+    const hook = (token as unknown as Record<symbol, (d: number, o: object) => string>)[
+      Symbol.for('nodejs.util.inspect.custom')
+    ];
+    const out = hook?.call(token, 0, {});
+    expect(out).toContain(REDACTED);
+    expect(out).not.toContain('secret-at-99');
+  });
+});

@@ -28,28 +28,23 @@ export function authorizingFetch(
   closed?: AbortSignal,
 ): AuthFetch {
   return async (input, init = {}) => {
-    const call = callSignal({
-      signal: init.signal ?? (isRequest(input) ? input.signal : undefined),
-      timeout: options.timeout,
-      closed,
-    });
+    const req = isRequest(input) ? input : undefined;
+    const signal = init.signal ?? req?.signal;
+    const call = callSignal({ signal, timeout: options.timeout, closed });
     call.throwIfAborted();
     try {
-      const raw = init.body !== undefined ? init.body : isRequest(input) ? input.body : null;
+      const raw = init.body !== undefined ? init.body : (req?.body ?? null);
       const body = classifyBody(raw);
-      const headers = new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+      const headers = new Headers(init.headers ?? req?.headers);
       if (body.contentType !== undefined && !headers.has('content-type')) {
         headers.set('content-type', body.contentType);
       }
-      const method = (init.method ?? (isRequest(input) ? input.method : 'GET')).toUpperCase();
-      const request: HttpRequest = {
-        method,
-        url: absoluteUrl(isRequest(input) ? input.url : input),
-        headers,
-        body: body.text,
-      };
+      const method = (init.method ?? req?.method ?? 'GET').toUpperCase();
+      const url = absoluteUrl(req?.url ?? (input as string | URL));
+      const request: HttpRequest = { method, url, headers, body: body.text };
       if (body.opaque) request.opaqueBody = true;
       const auth = authenticator();
+      const { replayable } = body;
       const run = () =>
         exchange<Response>({
           request,
@@ -59,11 +54,10 @@ export function authorizingFetch(
           discard,
           redirect: init.redirect,
           maxRedirects: options.maxRedirects,
-          replayable: body.replayable,
+          replayable,
           signal: call.signal,
         });
       let result = await run();
-      const replayable = body.replayable;
       if (await shouldRetry(auth, result, result.response, { replayable, signal: call.signal })) {
         await discard(result.response);
         result = await run();

@@ -35,6 +35,7 @@ export class Session {
     this.transport = createTransport(options, this.#closer.signal);
     this.#fetch = authorizingFetch(() => this.authenticator, options, this.#closer.signal);
     this.#dispatcher = options.ownsDispatcher === true ? options.dispatcher : undefined;
+    this.fetch = this.fetch.bind(this); // usable detached: `someLibrary({ fetch: session.fetch })`
   }
 
   /** `true` once `close()` was called. */

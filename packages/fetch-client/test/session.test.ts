@@ -49,6 +49,8 @@ describe('Session', () => {
       expect(await (await send.call(session, api.url)).text()).toBe(`${method} Bearer abc`);
     }
     expect(await (await session.request('options', api.url)).text()).toBe('OPTIONS Bearer abc');
+    const { fetch: detached } = session;
+    expect(await (await detached(api.url)).text()).toBe('GET Bearer abc');
     await session.close();
   });
 

@@ -98,7 +98,7 @@ const host = fc.oneof(
 );
 const port = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
 const pathSegment = fc.string({
-  unit: fc.oneof(fc.constantFrom(...'abc%20@:!$&\'()*+,;=é~ '), fc.constantFrom('中', '😀')),
+  unit: fc.oneof(fc.constantFrom(..."abc%20@:!$&'()*+,;=é~ "), fc.constantFrom('中', '😀')),
   maxLength: 6,
 });
 
@@ -119,7 +119,11 @@ const requestCase = fc
     realm: fc.option(fc.string({ unit: fc.constantFrom(...'Photos example:/ '), maxLength: 10 }), {
       nil: undefined,
     }),
-    nonce: fc.string({ unit: fc.constantFrom(...'abcdefXYZ0123456789'), minLength: 1, maxLength: 32 }),
+    nonce: fc.string({
+      unit: fc.constantFrom(...'abcdefXYZ0123456789'),
+      minLength: 1,
+      maxLength: 32,
+    }),
     timestamp: fc.integer({ min: 1, max: 2 ** 32 }),
   })
   .map((c) => {
@@ -127,7 +131,8 @@ const requestCase = fc
     // lower-case or drop default ports (deviation 1). A port equal to the
     // scheme's default is therefore left out of the generated URL.
     const defaultPort = c.scheme === 'http' ? 80 : 443;
-    const authority = c.port === undefined || c.port === defaultPort ? c.host : `${c.host}:${c.port}`;
+    const authority =
+      c.port === undefined || c.port === defaultPort ? c.host : `${c.host}:${c.port}`;
     const query = c.query.map(([n, v]) => `${n}=${c.encodeQuery(v)}`).join('&');
     const raw = `${c.scheme}://${authority}/${c.path.map(encodeURI).join('/')}${query ? `?${query}` : ''}`;
     const hasBody = ['POST', 'PUT', 'PATCH'].includes(c.method.toUpperCase());
@@ -149,7 +154,7 @@ describe('differential: HMAC-SHA1 against oauth-1.0a', () => {
         theirs.consumer.key = c.clientId;
         theirs.getNonce = () => c.nonce;
         theirs.getTimeStamp = () => c.timestamp;
-        const token = c.token === undefined ? {} : { key: c.token, secret: c.tokenSecret };
+        const token = c.token === undefined ? undefined : { key: c.token, secret: c.tokenSecret };
         const authorized = theirs.authorize({ url, method: c.method, data: toData(c.body) }, token);
         const { oauth_signature: theirSignature, ...theirOAuth } = authorized;
         const theirBase = theirs.getBaseString(
@@ -225,7 +230,9 @@ describe('oauth-1.0a deviations from RFC 5849 (left out of the corpus)', () => {
     expect(oauth.getBaseUrl('HTTP://EXAMPLE.COM:80/r%20v/X?id=123')).toBe(
       'HTTP://EXAMPLE.COM:80/r%20v/X',
     );
-    expect(baseStringUri('HTTP://EXAMPLE.COM:80/r%20v/X?id=123')).toBe('http://example.com/r%20v/X');
+    expect(baseStringUri('HTTP://EXAMPLE.COM:80/r%20v/X?id=123')).toBe(
+      'http://example.com/r%20v/X',
+    );
     expect(oauth.getBaseUrl('https://example.com/a#frag')).toBe('https://example.com/a#frag');
     expect(baseStringUri('https://example.com/a#frag')).toBe('https://example.com/a');
   });

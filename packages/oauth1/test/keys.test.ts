@@ -30,7 +30,8 @@ describe('key import happens once', () => {
     expect(importKey).toHaveBeenCalledTimes(1);
     // A second authenticator with the same secrets shares the cached key.
     const clientSecret = fresh('shared');
-    const make = () => new OAuth1Auth({ clientId: 'c', clientSecret, signatureMethod: 'HMAC-SHA1' });
+    const make = () =>
+      new OAuth1Auth({ clientId: 'c', clientSecret, signatureMethod: 'HMAC-SHA1' });
     await make().authorize(request());
     await make().authorize(request());
     expect(importKey).toHaveBeenCalledTimes(2);

@@ -14,7 +14,9 @@ const request = (url = 'https://api.example.com/r'): HttpRequest => ({
 });
 
 function params(signed: HttpRequest): Record<string, string> {
-  return Object.fromEntries(parseAuthorizationHeader(signed.headers.get('authorization'))?.params ?? []);
+  return Object.fromEntries(
+    parseAuthorizationHeader(signed.headers.get('authorization'))?.params ?? [],
+  );
 }
 
 describe('OAuth1Auth', () => {
@@ -48,7 +50,11 @@ describe('OAuth1Auth', () => {
     await expect(auth.authorize(request('http://api.example.com/r'))).rejects.toMatchObject({
       code: 'ERR_INSECURE_TRANSPORT',
     });
-    const local = new OAuth1Auth({ clientId: 'c', clientSecret: 's', allowInsecureTransport: true });
+    const local = new OAuth1Auth({
+      clientId: 'c',
+      clientSecret: 's',
+      allowInsecureTransport: true,
+    });
     await expect(local.authorize(request('http://127.0.0.1:8080/r'))).resolves.toBeDefined();
     await expect(local.authorize(request('http://api.example.com/r'))).rejects.toMatchObject({
       code: 'ERR_INSECURE_TRANSPORT',
@@ -59,17 +65,29 @@ describe('OAuth1Auth', () => {
     const options = { clientId: 'c', clientSecret: 's', signatureMethod: 'PLAINTEXT' as const };
     const values = { nonce: 'n', timestamp: 1 };
     await expect(
-      signRequest(request('http://api.example.com/r'), { ...options, allowInsecureTransport: true }, values),
+      signRequest(
+        request('http://api.example.com/r'),
+        { ...options, allowInsecureTransport: true },
+        values,
+      ),
     ).rejects.toMatchObject({ code: 'ERR_INSECURE_TRANSPORT' });
     await expect(
       signRequest(request('http://localhost:3000/r'), options, values),
     ).rejects.toMatchObject({ code: 'ERR_INSECURE_TRANSPORT' });
     await expect(
-      signRequest(request('http://localhost:3000/r'), { ...options, allowInsecureTransport: true }, values),
+      signRequest(
+        request('http://localhost:3000/r'),
+        { ...options, allowInsecureTransport: true },
+        values,
+      ),
     ).resolves.toBeDefined();
     // HMAC over http is a caller's choice when signing directly (the RFC 1.2 example does it).
     await expect(
-      signRequest(request('http://api.example.com/r'), { ...options, signatureMethod: 'HMAC-SHA1' }, values),
+      signRequest(
+        request('http://api.example.com/r'),
+        { ...options, signatureMethod: 'HMAC-SHA1' },
+        values,
+      ),
     ).resolves.toBeDefined();
   });
 
@@ -91,7 +109,9 @@ describe('OAuth1Auth', () => {
   it('quotes the realm as a quoted-string', async () => {
     const auth = new OAuth1Auth({ clientId: 'c', realm: 'say "hi" \\ there' });
     const header = (await auth.authorize(request())).headers.get('authorization') ?? '';
-    expect(header.startsWith('OAuth realm="say \\"hi\\" \\\\ there", oauth_consumer_key="c"')).toBe(true);
+    expect(header.startsWith('OAuth realm="say \\"hi\\" \\\\ there", oauth_consumer_key="c"')).toBe(
+      true,
+    );
     expect(parseAuthorizationHeader(header)?.realm).toBe('say "hi" \\ there');
   });
 
@@ -103,7 +123,8 @@ describe('OAuth1Auth', () => {
       tokenSecret: 'token-secret-3',
     });
     const rendered = `${inspect(auth, { showHidden: true, depth: 5 })} ${JSON.stringify(auth)}`;
-    for (const secret of ['client-secret-1', 'token-secret-3']) expect(rendered).not.toContain(secret);
+    for (const secret of ['client-secret-1', 'token-secret-3'])
+      expect(rendered).not.toContain(secret);
     expect(auth.clientId).toBe('c');
   });
 });

@@ -32,7 +32,11 @@ function headerFields(signed: HttpRequest): Record<string, string> {
 }
 
 describe('RFC 5849 1.2: the photos.example.net flow', () => {
-  const client = { clientId: 'dpf43f3p2l4k3l03', clientSecret: 'kd94hf93k423kf44', realm: 'Photos' };
+  const client = {
+    clientId: 'dpf43f3p2l4k3l03',
+    clientSecret: 'kd94hf93k423kf44',
+    realm: 'Photos',
+  };
 
   it('signs the temporary credentials request (POST /initiate)', async () => {
     const signed = await signRequest(
@@ -178,7 +182,11 @@ describe('RFC 5849 3.4.1: the signature base string example', () => {
   });
 
   it('builds the exact base string and the signature (as corrected by errata 2550)', async () => {
-    const signed = await signRequest(request('POST', url, body), { ...credentials, realm: 'Example' }, values);
+    const signed = await signRequest(
+      request('POST', url, body),
+      { ...credentials, realm: 'Example' },
+      values,
+    );
     const header = parseAuthorizationHeader(signed.headers.get('authorization'));
     expect(
       signatureBaseString('POST', url, [...requestParameters(signed), ...(header?.params ?? [])]),
@@ -195,7 +203,11 @@ describe('RFC 5849 3.4.1: the signature base string example', () => {
   it('gives the same base string, hence the same signature, for every signature type', async () => {
     const signatures = new Set<string>();
     for (const signatureType of ['HEADER', 'QUERY', 'BODY'] as const) {
-      const signed = await signRequest(request('POST', url, body), { ...credentials, signatureType }, values);
+      const signed = await signRequest(
+        request('POST', url, body),
+        { ...credentials, signatureType },
+        values,
+      );
       const params = await verifySignature(signed, {
         clientSecret: credentials.clientSecret,
         tokenSecret: credentials.tokenSecret,

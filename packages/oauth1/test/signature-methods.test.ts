@@ -5,13 +5,13 @@
  * request shapes a signature type refuses.
  */
 import {
+  createHash,
   createPublicKey,
   generateKeyPairSync,
   verify as nodeVerify,
   X509Certificate,
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { HttpRequest } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -139,7 +139,10 @@ describe('every signature method × signature type: signed by OAuth1Auth, accept
               clock,
               nonceStore: { check: () => true },
             }),
-          ).rejects.toMatchObject({ code: 'ERR_REQUEST_REJECTED', oauth_problem: 'signature_invalid' });
+          ).rejects.toMatchObject({
+            code: 'ERR_REQUEST_REJECTED',
+            oauth_problem: 'signature_invalid',
+          });
         }
       });
     }
@@ -179,7 +182,9 @@ describe('RSA keys', () => {
         { nonce: 'n', timestamp: NOW },
       );
       const signature = Buffer.from(oauthParams(signed).oauth_signature ?? '', 'base64');
-      expect(nodeVerify('sha256', Buffer.from(baseStringOf(signed)), publicKey, signature)).toBe(true);
+      expect(nodeVerify('sha256', Buffer.from(baseStringOf(signed)), publicKey, signature)).toBe(
+        true,
+      );
     });
   }
 
@@ -252,7 +257,9 @@ describe('RSA keys', () => {
     const spki = Buffer.from(await crypto.subtle.exportKey('spki', key));
     const expected = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
     expect(spki.equals(expected)).toBe(true);
-    expect(createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType).toBe('rsa');
+    expect(createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType).toBe(
+      'rsa',
+    );
   });
 
   it('refuses keys it cannot use, with typed errors and no key material in the message', async () => {
@@ -271,12 +278,12 @@ describe('RSA keys', () => {
       cipher: 'aes-256-cbc',
       passphrase: 'pw',
     }) as string;
-    const error = await sign(encrypted).catch((e: unknown) => e as Error);
+    const error = (await sign(encrypted).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(error.message).toContain('encrypted');
-    const truncated = await sign(PKCS8_PEM.replace(/[A-Za-z0-9]{64}\n/, '')).catch(
-      (e: unknown) => e as Error,
-    );
+    const truncated = (await sign(PKCS8_PEM.replace(/[A-Za-z0-9+/]{64}\n/, '')).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(truncated).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(truncated.message).not.toContain(PKCS8_PEM.slice(40, 80));
     expect(() => new OAuth1Auth({ clientId: 'c', signatureMethod: 'RSA-SHA256' })).toThrow(
@@ -362,7 +369,9 @@ describe('oauth_body_hash and bodies', () => {
         values,
       );
       expect(oauthParams(signed).oauth_body_hash).toBe(
-        createHash(hash).update(json.body ?? '').digest('base64'),
+        createHash(hash)
+          .update(json.body ?? '')
+          .digest('base64'),
       );
       const options = {
         ...credentials,
@@ -392,7 +401,12 @@ describe('oauth_body_hash and bodies', () => {
     );
     expect(oauthParams(form).oauth_body_hash).toBeUndefined();
     const opaque = await signRequest(
-      { ...json, body: undefined, opaqueBody: true, headers: new Headers({ 'content-type': FORM }) },
+      {
+        ...json,
+        body: undefined,
+        opaqueBody: true,
+        headers: new Headers({ 'content-type': FORM }),
+      },
       options,
       values,
     );
@@ -415,11 +429,15 @@ describe('oauth_body_hash and bodies', () => {
     expect(baseStringOf(form)).toContain('a%3D1%25202');
     await expect(verify(form)).resolves.toMatchObject({ oauth_consumer_key: 'client-ü' });
     // Read as anything but a form, the body's parameters are missing: the signature fails.
-    await expect(verify(withContentType(form, 'text/plain'))).rejects.toMatchObject({ oauth_problem: 'signature_invalid' });
+    await expect(verify(withContentType(form, 'text/plain'))).rejects.toMatchObject({
+      oauth_problem: 'signature_invalid',
+    });
 
     const text = await signRequest(post('text/plain'), credentials, values);
     await expect(verify(text)).resolves.toMatchObject({ oauth_consumer_key: 'client-ü' });
-    await expect(verify(withContentType(text, FORM))).rejects.toMatchObject({ oauth_problem: 'signature_invalid' });
+    await expect(verify(withContentType(text, FORM))).rejects.toMatchObject({
+      oauth_problem: 'signature_invalid',
+    });
   });
 
   it('BODY: adds a form body to a bodiless POST, refuses GET, JSON and opaque bodies', async () => {
@@ -454,6 +472,23 @@ describe('oauth_body_hash and bodies', () => {
       /^https:\/\/api\.example\.com\/x\?q=a%20b&r=1&oauth_consumer_key=client-%C3%BC&oauth_token=token%2B%2F&/,
     );
     expect(signed.url.endsWith('#top')).toBe(true);
+  });
+
+  it('QUERY: signing a QUERY-signed URL again (a redirect hop) replaces the old parameters', async () => {
+    const options = { ...credentials, signatureType: 'QUERY' as const };
+    const first = await signRequest(resource('QUERY'), options, { nonce: 'one', timestamp: NOW });
+    const second = await signRequest(first, options, { nonce: 'two', timestamp: NOW + 1 });
+    const names = [...new URL(second.url).searchParams.keys()];
+    expect(names.filter((name) => name === 'oauth_nonce')).toHaveLength(1);
+    expect(new URL(second.url).searchParams.get('oauth_nonce')).toBe('two');
+    expect(new URL(second.url).searchParams.getAll('size')).toEqual(['original', '']);
+    await expect(
+      verifySignature(second, {
+        ...credentials,
+        clock: { now: () => (NOW + 1) * 1000 },
+        nonceStore: { check: () => true },
+      }),
+    ).resolves.toMatchObject({ oauth_nonce: 'two' });
   });
 
   it('refuses a request that already carries a protocol parameter it would add', async () => {

@@ -8,8 +8,8 @@ import {
   MemoryNonceStore,
   OAuth1VerificationError,
   signRequest,
-  verifySignature,
   type VerifySignatureOptions,
+  verifySignature,
 } from '../src/index.js';
 
 const NOW = 1_700_000_000;
@@ -66,7 +66,11 @@ describe('verifySignature', () => {
       }),
     };
     const error = await rejection(verifySignature(request, options));
-    expect(error).toMatchObject({ code: 'ERR_REQUEST_REJECTED', status: 400, oauth_problem: 'parameter_absent' });
+    expect(error).toMatchObject({
+      code: 'ERR_REQUEST_REJECTED',
+      status: 400,
+      oauth_problem: 'parameter_absent',
+    });
     expect(error.parameters).toEqual({ oauth_parameters_absent: 'oauth_timestamp&oauth_nonce' });
     expect(error.toFormBody()).toBe(
       'oauth_problem=parameter_absent&oauth_parameters_absent=oauth_timestamp%26oauth_nonce',
@@ -80,7 +84,10 @@ describe('verifySignature', () => {
   it('refuses duplicated protocol parameters and parameters in two locations (400)', async () => {
     const request = await signed();
     const header = request.headers.get('authorization') as string;
-    const twice = { ...request, headers: new Headers({ authorization: `${header}, oauth_nonce="again"` }) };
+    const twice = {
+      ...request,
+      headers: new Headers({ authorization: `${header}, oauth_nonce="again"` }),
+    };
     expect(await rejection(verifySignature(twice, options))).toMatchObject({
       status: 400,
       oauth_problem: 'parameter_rejected',
@@ -109,11 +116,19 @@ describe('verifySignature', () => {
     });
     const request = await signed();
     const header = request.headers.get('authorization') as string;
-    const version = { ...request, headers: new Headers({ authorization: header.replace('oauth_version="1.0"', 'oauth_version="2.0"') }) };
+    const version = {
+      ...request,
+      headers: new Headers({
+        authorization: header.replace('oauth_version="1.0"', 'oauth_version="2.0"'),
+      }),
+    };
     expect(await rejection(verifySignature(version, options))).toMatchObject({
       oauth_problem: 'version_rejected',
     });
-    const unknown = { ...request, headers: new Headers({ authorization: header.replace('HMAC-SHA1', 'HMAC-MD5') }) };
+    const unknown = {
+      ...request,
+      headers: new Headers({ authorization: header.replace('HMAC-SHA1', 'HMAC-MD5') }),
+    };
     expect(await rejection(verifySignature(unknown, options))).toMatchObject({
       status: 400,
       oauth_problem: 'signature_method_rejected',
@@ -157,7 +172,9 @@ describe('verifySignature', () => {
     for (const timestamp of [NOW - 301, NOW + 301]) {
       const error = await rejection(verifySignature(await signed({}, {}, { timestamp }), options));
       expect(error).toMatchObject({ status: 401, oauth_problem: 'timestamp_refused' });
-      expect(error.parameters).toEqual({ oauth_acceptable_timestamps: `${NOW - 300}-${NOW + 300}` });
+      expect(error.parameters).toEqual({
+        oauth_acceptable_timestamps: `${NOW - 300}-${NOW + 300}`,
+      });
     }
     await expect(
       verifySignature(await signed({}, {}, { timestamp: NOW - 300 }), options),
@@ -178,9 +195,9 @@ describe('verifySignature', () => {
     const store = new MemoryNonceStore({ clock });
     const request = await signed();
     await verifySignature(request, { ...options, nonceStore: store });
-    expect(await rejection(verifySignature(request, { ...options, nonceStore: store }))).toMatchObject(
-      { status: 401, oauth_problem: 'nonce_used' },
-    );
+    expect(
+      await rejection(verifySignature(request, { ...options, nonceStore: store })),
+    ).toMatchObject({ status: 401, oauth_problem: 'nonce_used' });
     const { nonceStore: _, ...defaults } = options;
     await verifySignature(request, defaults);
     expect(await rejection(verifySignature(request, defaults))).toMatchObject({
@@ -191,7 +208,9 @@ describe('verifySignature', () => {
   it('records a nonce only once the signature is valid', async () => {
     const store = new MemoryNonceStore({ clock });
     const request = await signed();
-    await rejection(verifySignature(request, { ...options, clientSecret: 'bad', nonceStore: store }));
+    await rejection(
+      verifySignature(request, { ...options, clientSecret: 'bad', nonceStore: store }),
+    );
     expect(store.size).toBe(0);
     await verifySignature(request, { ...options, nonceStore: store });
     expect(store.size).toBe(1);
@@ -208,7 +227,9 @@ describe('verifySignature', () => {
       }
       return secrets;
     };
-    await expect(verifySignature(request, { clock, nonceStore: acceptAll, lookup })).resolves.toBeDefined();
+    await expect(
+      verifySignature(request, { clock, nonceStore: acceptAll, lookup }),
+    ).resolves.toBeDefined();
     expect(seen[0]).toMatchObject({ oauth_consumer_key: 'client', oauth_token: 'tok' });
     expect(seen[0]).not.toHaveProperty('oauth_signature');
     const stranger = await signed({}, { clientId: 'stranger' });
@@ -222,7 +243,11 @@ describe('verifySignature', () => {
     // An HMAC request from a client with only an RSA key.
     expect(
       await rejection(
-        verifySignature(request, { clock, nonceStore: acceptAll, lookup: () => ({ rsaPublicKey: 'x' }) }),
+        verifySignature(request, {
+          clock,
+          nonceStore: acceptAll,
+          lookup: () => ({ rsaPublicKey: 'x' }),
+        }),
       ),
     ).toMatchObject({ status: 400, oauth_problem: 'signature_method_rejected' });
   });
@@ -235,7 +260,10 @@ describe('verifySignature', () => {
     });
     const header = request.headers.get('authorization') as string;
     const hashed = { ...request, headers: new Headers(request.headers) };
-    hashed.headers.set('authorization', `${header}, oauth_body_hash="2jmj7l5rSw0yVb%2FvlWAYkK%2FYBwk%3D"`);
+    hashed.headers.set(
+      'authorization',
+      `${header}, oauth_body_hash="2jmj7l5rSw0yVb%2FvlWAYkK%2FYBwk%3D"`,
+    );
     expect(await rejection(verifySignature(hashed, options))).toMatchObject({
       status: 400,
       oauth_problem: 'parameter_rejected',
@@ -245,7 +273,9 @@ describe('verifySignature', () => {
   it('keeps secrets and signatures out of its errors', async () => {
     const request = await signed();
     const error = await rejection(verifySignature(request, { ...options, clientSecret: 'nope' }));
-    const signature = /oauth_signature="([^"]+)"/.exec(request.headers.get('authorization') ?? '')?.[1];
+    const signature = /oauth_signature="([^"]+)"/.exec(
+      request.headers.get('authorization') ?? '',
+    )?.[1];
     const text = `${error.message} ${JSON.stringify(error)} ${error.stack}`;
     for (const secret of [secrets.tokenSecret, 'nope', signature as string]) {
       expect(text).not.toContain(secret);
@@ -256,7 +286,11 @@ describe('verifySignature', () => {
 describe('MemoryNonceStore', () => {
   it('forgets nonces after ttlSeconds and beyond maxEntries, oldest first', () => {
     let now = 0;
-    const store = new MemoryNonceStore({ maxEntries: 3, ttlSeconds: 10, clock: { now: () => now } });
+    const store = new MemoryNonceStore({
+      maxEntries: 3,
+      ttlSeconds: 10,
+      clock: { now: () => now },
+    });
     expect(store.check('c', '1', 'a', undefined)).toBe(true);
     expect(store.check('c', '1', 'a', undefined)).toBe(false);
     expect(store.check('c', '1', 'a', 'token')).toBe(true); // another token: another key

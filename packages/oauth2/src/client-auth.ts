@@ -230,10 +230,3 @@ function toFunction(method: ClientAuthMethod): ClientAuthFunction {
     'a client auth method is a function or an object with authenticate()',
   );
 }
-
-/** The name of a method init, for messages and defaults. */
-export function clientAuthName(method: ClientAuthMethodInit): string {
-  if (typeof method === 'string') return method;
-  if (typeof method === 'function') return method.name || 'custom';
-  return method.name;
-}

@@ -52,6 +52,7 @@ import {
   assertBearerTokenType,
   assertTokenPlacement,
   placeBearerToken,
+  placedAccessToken,
   type TokenPlacement,
 } from './rfc6750.js';
 import { processRevocationResponse, type TokenTypeHint, tokenParams } from './rfc7009.js';
@@ -124,20 +125,6 @@ function isImplicitResponseType(responseType: string | undefined): boolean {
   if (responseType === undefined) return false;
   const parts = responseType.split(' ');
   return parts.includes('token') && !parts.includes('code');
-}
-
-/** The access token a request carries, wherever RFC 6750 placed it. */
-function bearerOf(request: HttpRequest): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  if (match?.[1] !== undefined) return match[1];
-  if (URL.canParse(request.url)) {
-    const inQuery = new URL(request.url).searchParams.get('access_token');
-    if (inQuery !== null) return inQuery;
-  }
-  if (isFormContentType(request.headers.get('content-type'))) {
-    return formDecode(request.body ?? '').find(([name]) => name === 'access_token')?.[1];
-  }
-  return undefined;
 }
 
 function isHttpResponse(value: unknown): value is HttpResponse {
@@ -704,7 +691,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
   #replacedSince(request: HttpRequest, current: OAuth2Token): boolean {
     const used = this.#authorizedWith.get(request);
     if (used !== undefined) return used !== current;
-    const sent = bearerOf(request); // a request authorized elsewhere, e.g. by a copy
+    const sent = placedAccessToken(request); // a request authorized elsewhere, e.g. by a copy
     return sent !== undefined && sent !== current.access_token;
   }
 

@@ -95,6 +95,7 @@ export {
 export {
   assertBearerTokenType,
   placeBearerToken,
+  placedAccessToken,
   type TokenPlacement,
 } from './rfc6750.js';
 export { processRevocationResponse, type TokenTypeHint, tokenParams } from './rfc7009.js';

@@ -15,6 +15,7 @@ import {
 /** Which endpoint answered, for messages. */
 export type EndpointName = 'token endpoint' | 'introspection endpoint' | 'revocation endpoint';
 
+/** An HTML page, judged by its content type or its first character (for bodies that are not JSON). */
 function looksLikeHtml(response: HttpResponse): boolean {
   const type = response.headers.get('content-type')?.toLowerCase() ?? '';
   if (type.includes('text/html') || type.includes('application/xhtml')) return true;
@@ -66,7 +67,8 @@ export function errorForStatus(
  * `error` member in a 2xx body (some servers answer errors with 200).
  * @throws InvalidResponseError for any other non-2xx status, an empty body,
  * an HTML page (often a login page behind a misconfigured proxy), a body that
- * is not JSON (or cut off), or JSON that is not an object. Every error
+ * is not JSON (or cut off), or JSON that is not an object. A JSON body with
+ * a wrong content type (`text/html`, `text/plain`) is accepted. Every error
  * carries the HTTP status.
  * @example const body = readJsonObject(response, 'token endpoint', { secrets })
  */
@@ -84,17 +86,13 @@ export function readJsonObject(
       options,
     );
   }
-  if (looksLikeHtml(response)) {
-    throw new InvalidResponseError(
-      `${endpoint} answered HTTP ${status} with an HTML page (a login page or a proxy?) instead of JSON`,
-      status,
-      options,
-    );
-  }
   const parsed = tryParseJson(response.body);
   if (!parsed.ok) {
+    const what = looksLikeHtml(response)
+      ? 'an HTML page (a login page or a proxy?) instead of JSON'
+      : 'a body that is not valid JSON (truncated?)';
     throw new InvalidResponseError(
-      `${endpoint} answered HTTP ${status} with a body that is not valid JSON (truncated?)`,
+      `${endpoint} answered HTTP ${status} with ${what}`,
       status,
       options,
     );

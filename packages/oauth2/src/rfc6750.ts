@@ -28,14 +28,24 @@ export type TokenPlacement = 'header' | 'body' | 'uri';
 
 const PLACEMENTS: ReadonlySet<string> = new Set(['header', 'body', 'uri']);
 
-/** Throws unless `placement` is one of `header`, `body`, `uri`. */
+/**
+ * Throws unless `placement` is one of `header`, `body`, `uri`.
+ *
+ * @example assertTokenPlacement(options.tokenPlacement ?? 'header')
+ */
 export function assertTokenPlacement(placement: unknown): asserts placement is TokenPlacement {
   if (typeof placement !== 'string' || !PLACEMENTS.has(placement)) {
     throw new InvalidArgumentError('tokenPlacement must be "header", "body" or "uri"');
   }
 }
 
-/** Throws unless a token type is absent or `Bearer` (case-insensitively). */
+/**
+ * Throws unless a token type is absent or `Bearer` (case-insensitively):
+ * only bearer tokens can be placed as RFC 6750 describes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-1.2
+ * @example assertBearerTokenType(token.token_type)
+ */
 export function assertBearerTokenType(tokenType: string | undefined): void {
   if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') {
     throw new InvalidArgumentError(
@@ -109,4 +119,25 @@ function placeInBody(request: HttpRequest, accessToken: string): HttpRequest {
   const out = cloneRequest(request, { body: formEncode(params) });
   if (!isFormContentType(type)) out.headers.set('content-type', FORM_CONTENT_TYPE);
   return out;
+}
+
+/**
+ * The access token a request already carries, wherever RFC 6750 puts it:
+ * an `Authorization: Bearer` header, an `access_token` query parameter, or an
+ * `access_token` form parameter. `undefined` when it carries none.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
+ * @example placedAccessToken(await client.authorize(request)) // the token that was placed
+ */
+export function placedAccessToken(request: HttpRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+  if (match?.[1] !== undefined) return match[1];
+  if (URL.canParse(request.url)) {
+    const inQuery = new URL(request.url).searchParams.get('access_token');
+    if (inQuery !== null) return inQuery;
+  }
+  if (isFormContentType(request.headers.get('content-type'))) {
+    return formDecode(request.body ?? '').find(([name]) => name === 'access_token')?.[1];
+  }
+  return undefined;
 }

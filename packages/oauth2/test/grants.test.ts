@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { MissingTokenError, OAuth2Token } from '@x/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuth2Client, type OAuth2ClientOptions } from '../src/index.js';
@@ -334,5 +335,15 @@ describe('token property', () => {
     expect(() => {
       c.token = { access_token: 42 } as never;
     }).toThrow(/access_token/);
+  });
+
+  it('never shows the client secret or the tokens when inspected or serialized', () => {
+    const c = client({
+      token: { access_token: 'at-hidden-1', token_type: 'Bearer', refresh_token: 'rt-hidden-1' },
+    });
+    for (const rendering of [inspect(c, { depth: 8 }), JSON.stringify(c), inspect(c.token)]) {
+      for (const secret of ['app-secret', 'at-hidden-1', 'rt-hidden-1'])
+        expect(rendering).not.toContain(secret);
+    }
   });
 });

@@ -33,6 +33,8 @@ interface Case {
   error: typeof InvalidResponseError | typeof OAuth2ResponseError;
   status: number;
   oauthError?: string;
+  /** Part of the message that says what was wrong. */
+  message?: RegExp;
 }
 
 const json =
@@ -59,18 +61,21 @@ const CASES: Case[] = [
     }),
     error: InvalidResponseError,
     status: 200,
+    message: /HTML page/,
   },
   {
     name: 'HTML page labelled JSON',
     reply: raw(200, '<html>login</html>', { 'content-type': 'application/json' }),
     error: InvalidResponseError,
     status: 200,
+    message: /HTML page/,
   },
   {
     name: 'empty body',
     reply: raw(200, '', { 'content-type': 'application/json' }),
     error: InvalidResponseError,
     status: 200,
+    message: /empty body/,
   },
   {
     name: 'truncated JSON',
@@ -79,8 +84,15 @@ const CASES: Case[] = [
     }),
     error: InvalidResponseError,
     status: 200,
+    message: /not valid JSON/,
   },
-  { name: 'JSON array', reply: json(200, [valid]), error: InvalidResponseError, status: 200 },
+  {
+    name: 'JSON array',
+    reply: json(200, [valid]),
+    error: InvalidResponseError,
+    status: 200,
+    message: /not an object/,
+  },
   {
     name: 'JSON null',
     reply: raw(200, 'null', { 'content-type': 'application/json' }),
@@ -138,6 +150,7 @@ const CASES: Case[] = [
     reply: json(200, { access_token: LEAKED }),
     error: InvalidResponseError,
     status: 200,
+    message: /no token_type/,
   },
   {
     name: 'token_type null',
@@ -150,6 +163,7 @@ const CASES: Case[] = [
     reply: json(200, { ...valid, token_type: 'mac' }),
     error: InvalidResponseError,
     status: 200,
+    message: /"mac" is not supported/,
   },
   {
     name: 'numeric token_type',
@@ -162,6 +176,7 @@ const CASES: Case[] = [
     reply: json(200, { ...valid, expires_in: -5 }),
     error: InvalidResponseError,
     status: 200,
+    message: /expires_in/,
   },
   {
     name: 'non-numeric expires_in',
@@ -187,7 +202,13 @@ const CASES: Case[] = [
     error: InvalidResponseError,
     status: 200,
   },
-  { name: '500 with no body', reply: raw(500, ''), error: InvalidResponseError, status: 500 },
+  {
+    name: '500 with no body',
+    reply: raw(500, ''),
+    error: InvalidResponseError,
+    status: 500,
+    message: /HTTP 500 with an empty body/,
+  },
   {
     name: '503 with an HTML body',
     reply: raw(503, '<h1>down</h1>', { 'content-type': 'text/html' }),
@@ -199,6 +220,7 @@ const CASES: Case[] = [
     reply: raw(302, '', { location: '/login' }),
     error: InvalidResponseError,
     status: 302,
+    message: /redirected/,
   },
   { name: '204 no content', reply: raw(204, ''), error: InvalidResponseError, status: 204 },
 ];
@@ -233,6 +255,7 @@ describe('malformed and hostile token endpoint responses', () => {
       status: c.status,
     });
     if (c.oauthError !== undefined) expect(error).toMatchObject({ error: c.oauthError });
+    if (c.message !== undefined) expect(String(error)).toMatch(c.message);
     expectNoSecrets(error, SECRETS);
     expect(fresh.token).toBeUndefined();
 
@@ -259,6 +282,13 @@ describe('malformed and hostile token endpoint responses', () => {
     expect(token.access_token).toBe(LEAKED);
     expect(token.expires_in).toBe(120);
     expect(token.extra_member).toEqual({ nested: true });
+  });
+
+  it('accepts a JSON token whatever its content type says', async () => {
+    for (const type of ['text/html', 'text/plain', 'application/x-www-form-urlencoded']) {
+      reply = raw(200, JSON.stringify(valid), { 'content-type': type });
+      expect((await client().fetchToken()).access_token).toBe(LEAKED);
+    }
   });
 
   it('accepts bearer in any case', async () => {

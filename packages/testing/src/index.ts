@@ -1,4 +1,4 @@
 export * from './adapter-contract.js';
 export * from './fixtures.js';
-export * from './servers.js';
 export * from './oidc-provider.js';
+export * from './servers.js';

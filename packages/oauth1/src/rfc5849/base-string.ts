@@ -90,6 +90,7 @@ export function signatureBaseString(
  * `application/x-www-form-urlencoded` (a `charset` parameter allowed).
  *
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.1.3.1
+ * @example formBodyOf({ headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }), body: 'a=1' }) // 'a=1'
  */
 export function formBodyOf(
   request: Pick<HttpRequest, 'headers' | 'body' | 'opaqueBody'>,
@@ -126,6 +127,7 @@ export function requestParameters(
  * Parses `application/x-www-form-urlencoded` text into decoded pairs. Unlike
  * `new URLSearchParams(text)`, a leading `?` is part of the first name, as it
  * is for a server reading the body.
+ * @example parseForm('?a=1+2&b') // [['?a', '1 2'], ['b', '']]
  */
 export function parseForm(text: string): ParamList {
   return [...new URLSearchParams(`&${text}`)];

@@ -28,7 +28,7 @@ export interface OAuth1Token {
 }
 
 /** `name=value&...`, nothing else: what a form-encoded credentials body looks like. */
-const FORM_BODY = /^[^=&\s]+=[^&\s]*(?:&[^=&\s]+=[^&\s]*)*$/;
+const FORM_BODY = /^[^=&\s]+=[^&\r\n]*(?:&[^=&\s]+=[^&\r\n]*)*$/;
 
 function formFields(body: string): Record<string, string> | undefined {
   const text = body.trim();
@@ -47,6 +47,7 @@ function decodeChallengeValue(value: string | undefined): string | undefined {
  * `WWW-Authenticate: OAuth` challenge.
  *
  * @see https://wiki.oauth.net/w/page/12238543/ProblemReporting
+ * @example responseProblem({ headers: new Headers(), body: 'oauth_problem=nonce_used' }) // { oauth_problem: 'nonce_used', oauth_problem_advice: undefined }
  */
 export function responseProblem(
   response: Pick<HttpResponse, 'headers' | 'body'>,

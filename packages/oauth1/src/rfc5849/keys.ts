@@ -29,7 +29,11 @@ export type RsaPublicKeyInput = string | JsonWebKey | CryptoKey;
 
 const RSA = 'RSASSA-PKCS1-v1_5';
 
-/** How many PEM and HMAC keys stay imported. */
+/**
+ * How many PEM and HMAC keys stay imported (each cache is an LRU).
+ *
+ * @example KEY_CACHE_SIZE // 100
+ */
 export const KEY_CACHE_SIZE = 100;
 
 const pemKeys = new LruCache<string, Promise<CryptoKey>>(KEY_CACHE_SIZE);
@@ -203,6 +207,7 @@ export function importRsaPublicKey(
  * hash and kept in an LRU cache of {@link KEY_CACHE_SIZE} entries.
  *
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4.2
+ * @example const key = await importHmacKey(signingKey(clientSecret, tokenSecret), 'SHA-1')
  */
 export function importHmacKey(key: string, hash: HashAlgorithm): Promise<CryptoKey> {
   const cacheKey = `${hash}\n${key}`;

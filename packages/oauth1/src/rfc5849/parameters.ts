@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.5
  */
 import { InvalidArgumentError, type ParamList, parseUrl } from '@x/core';
+import { parseForm } from './base-string.js';
 import { percentDecodeStrict, percentEncode } from './encoding.js';
 
 /**
@@ -16,7 +17,11 @@ import { percentDecodeStrict, percentEncode } from './encoding.js';
  */
 export type SignatureType = 'HEADER' | 'QUERY' | 'BODY';
 
-/** Every signature type, for validation and iteration. */
+/**
+ * Every signature type, for validation and iteration.
+ *
+ * @example for (const signatureType of SIGNATURE_TYPES) new OAuth1Auth({ clientId, signatureType })
+ */
 export const SIGNATURE_TYPES: readonly SignatureType[] = Object.freeze(['HEADER', 'QUERY', 'BODY']);
 
 function encodePairs(params: Iterable<readonly [string, string]>): string[] {
@@ -31,6 +36,7 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
  * characters, which would split or corrupt the header).
  *
  * @throws InvalidArgumentError
+ * @example assertValidRealm('Photos') // ok; 'a\r\nb' throws
  */
 export function assertValidRealm(realm: string): void {
   if (typeof realm !== 'string' || CONTROL.test(realm)) {
@@ -157,6 +163,25 @@ export function appendQueryParameters(
   const added = encodePairs(params).join('&');
   const query = target.search.slice(1);
   target.search = query.length > 0 ? `${query}&${added}` : added;
+  return target.href;
+}
+
+/**
+ * Removes the named parameters from a URL's query, leaving the others
+ * exactly as they were encoded. Used to drop the protocol parameters of an
+ * earlier signature (a redirect hop that kept the signed query) before
+ * signing again.
+ *
+ * @example removeQueryParameters('https://a.test/?x=1&oauth_nonce=n', new Set(['oauth_nonce'])) // 'https://a.test/?x=1'
+ */
+export function removeQueryParameters(url: string | URL, names: ReadonlySet<string>): string {
+  const target = parseUrl(url);
+  const parts = target.search.slice(1).split('&');
+  const kept = parts.filter((part) => {
+    const name = parseForm(part)[0]?.[0];
+    return name === undefined || !names.has(name);
+  });
+  if (kept.length !== parts.length) target.search = kept.join('&');
   return target.href;
 }
 

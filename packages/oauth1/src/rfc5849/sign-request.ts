@@ -22,6 +22,7 @@ import {
   appendQueryParameters,
   assertValidRealm,
   authorizationHeader,
+  removeQueryParameters,
   SIGNATURE_TYPES,
   type SignatureType,
 } from './parameters.js';
@@ -82,6 +83,7 @@ export interface SigningValues {
  * than on the first request. Returns the signature method.
  *
  * @throws InvalidArgumentError
+ * @example const method = resolveSigningOptions({ clientId: 'c', signatureMethod: 'HMAC-SHA256' })
  */
 export function resolveSigningOptions(options: OAuth1SigningOptions): SignatureMethod {
   if (typeof options?.clientId !== 'string' || options.clientId.length === 0) {
@@ -154,10 +156,11 @@ function protocolParameters(options: OAuth1SigningOptions, values: SigningValues
  * signed.headers.get('authorization') // 'OAuth realm="Photos", ..., oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"'
  */
 export async function signRequest(
-  request: HttpRequest,
+  input: HttpRequest,
   options: OAuth1SigningOptions,
   values: SigningValues,
 ): Promise<HttpRequest> {
+  let request = input;
   const method = resolveSigningOptions(options);
   const type = options.signatureType ?? 'HEADER';
   if (method.requiresSecureTransport === true) assertSecureTransport(request.url, options);
@@ -189,9 +192,14 @@ export async function signRequest(
     oauth.push(['oauth_body_hash', await computeBodyHash(request.body, bodyHash)]);
   }
 
+  const added = new Set(oauth.map(([name]) => name)).add('oauth_signature');
+  if (type === 'QUERY') {
+    // Re-signing a request that went out with QUERY (a redirect hop that kept
+    // the query): the earlier protocol parameters give way to the new ones.
+    request = { ...request, url: removeQueryParameters(request.url, added) };
+  }
   const own = requestParameters(request);
-  const added = new Set(oauth.map(([name]) => name));
-  const clash = own.find(([name]) => added.has(name) || name === 'oauth_signature');
+  const clash = own.find(([name]) => added.has(name));
   if (clash) {
     throw new InvalidArgumentError(
       `the request already carries ${clash[0]}; protocol parameters must appear once`,

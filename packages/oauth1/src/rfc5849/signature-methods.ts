@@ -141,7 +141,11 @@ const registry = new Map<string, SignatureMethod>([
   ['PLAINTEXT', plaintext],
 ]);
 
-/** The built-in method names, in the order of the RFC and then by strength. */
+/**
+ * The built-in method names, in the order of the RFC and then by strength.
+ *
+ * @example BUILTIN_SIGNATURE_METHODS.includes('RSA-SHA256') // true
+ */
 export const BUILTIN_SIGNATURE_METHODS: readonly BuiltinSignatureMethod[] = Object.freeze([
   'HMAC-SHA1',
   'HMAC-SHA256',

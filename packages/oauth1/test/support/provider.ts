@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRequest, Transport } from '@x/core';
+import { type HttpRequest, type Transport, TransportError } from '@x/core';
 import {
   MemoryNonceStore,
   OAuth1VerificationError,
@@ -44,7 +44,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': FORM, ...headers });
   res.end(body);
 }
@@ -55,7 +60,10 @@ export async function startProvider(clients: Record<string, RegisteredClient>): 
   const nonceStore = new MemoryNonceStore();
   const rejections: string[] = [];
 
-  const verify = (request: HttpRequest, tokens: Map<string, { secret: string; clientId: string }> | 'none') =>
+  const verify = (
+    request: HttpRequest,
+    tokens: Map<string, { secret: string; clientId: string }> | 'none',
+  ) =>
     verifySignature(request, {
       nonceStore,
       allowInsecureTransport: true,
@@ -64,7 +72,8 @@ export async function startProvider(clients: Record<string, RegisteredClient>): 
         if (!client) return undefined;
         let tokenSecret = '';
         if (tokens === 'none') {
-          if (params.oauth_token) throw new OAuth1VerificationError('token_rejected', 401, 'no token expected');
+          if (params.oauth_token)
+            throw new OAuth1VerificationError('token_rejected', 401, 'no token expected');
         } else {
           const held = params.oauth_token ? tokens.get(params.oauth_token) : undefined;
           if (!held || held.clientId !== params.oauth_consumer_key) {
@@ -133,10 +142,11 @@ export async function startProvider(clients: Record<string, RegisteredClient>): 
           const issued = token();
           const secret = token();
           access.set(issued, { clientId: grant.clientId, secret });
+          const answer = { oauth_token: issued, oauth_token_secret: secret, user_id: '42' };
           return send(
             res,
             200,
-            `oauth_token=${issued}&oauth_token_secret=${secret}&user_id=42&scope=${grant.scope ?? ''}`,
+            new URLSearchParams({ ...answer, scope: grant.scope ?? '' }).toString(),
           );
         }
         case '/photos': {
@@ -153,14 +163,20 @@ export async function startProvider(clients: Record<string, RegisteredClient>): 
         case '/no-secret':
           return send(res, 200, 'oauth_token=t&oauth_callback_confirmed=true');
         case '/text-plain':
-          return send(res, 200, 'oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=true', {
-            'content-type': 'text/plain',
-          });
+          return send(
+            res,
+            200,
+            'oauth_token=t&oauth_token_secret=s&oauth_callback_confirmed=true',
+            {
+              'content-type': 'text/plain',
+            },
+          );
         case '/server-error':
           return send(res, 500, 'boom', { 'content-type': 'text/plain' });
         case '/challenge':
           return send(res, 401, '', {
-            'www-authenticate': 'OAuth realm="photos", oauth_problem="token_expired", oauth_problem_advice="log%20in%20again"',
+            'www-authenticate':
+              'OAuth realm="photos", oauth_problem="token_expired", oauth_problem_advice="log%20in%20again"',
           });
         case '/forbidden':
           return send(res, 403, 'no', { 'content-type': 'text/plain' });
@@ -195,12 +211,17 @@ export async function startProvider(clients: Record<string, RegisteredClient>): 
 
 /** A Transport on global fetch, as the contract asks: no redirects followed. */
 export const fetchTransport: Transport = async (request, options) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body ?? null,
-    redirect: 'manual',
-    signal: options?.signal ?? null,
-  });
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      redirect: 'manual',
+      signal: options?.signal ?? null,
+    });
+  } catch (cause) {
+    throw new TransportError('ERR_NETWORK', 'the request failed', { cause });
+  }
   return { status: response.status, headers: response.headers, body: await response.text() };
 };
