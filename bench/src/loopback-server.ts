@@ -2,7 +2,7 @@
  * A loopback HTTP server in a child process, so the server's work does not
  * share the event loop with the client being measured.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface LoopbackServer {
   url: string;
@@ -25,8 +25,7 @@ process.on('disconnect', () => process.exit(0));
 
 /** Starts the server; `close()` kills the child and waits for it to exit. */
 export async function startLoopbackServer(): Promise<LoopbackServer> {
-  const child: ChildProcess = fork('-e', [], {
-    execArgv: ['-e', script],
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

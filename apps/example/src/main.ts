@@ -3,7 +3,7 @@
  * packages and where their documentation lives, reading each package.json so
  * the table cannot drift from the workspace.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const packagesDir = join(import.meta.dirname, '..', '..', '..', 'packages');

@@ -82,10 +82,17 @@ function apply(config: Config, { request, data }: Prepared): Config {
   return config;
 }
 
-const head = ({ response }: Outcome) => ({
-  status: response.status,
-  headers: fromAxiosHeaders(response.headers),
-});
+// Headers are converted only when read (redirects, retry checks): most responses never need it.
+const head = ({ response }: Outcome) => {
+  let headers: Headers | undefined;
+  return {
+    status: response.status,
+    get headers(): Headers {
+      headers ??= fromAxiosHeaders(response.headers);
+      return headers;
+    },
+  };
+};
 
 /**
  * Runs every request of an axios instance through an {@link Authenticator}

@@ -39,6 +39,5 @@ export function toTransportError(error: unknown, call: CallSignal): OAuthError {
   );
   cause.name = 'AxiosError';
   Object.defineProperty(cause, 'code', { value: error.code, enumerable: true });
-  const canceled = error.code === 'ERR_CANCELED'; // e.g. a CancelToken: no signal of ours fired
-  return call.error(cause, timedOut ? 'ERR_TIMEOUT' : canceled ? 'ERR_ABORTED' : 'ERR_NETWORK');
+  return call.error(cause, timedOut ? 'ERR_TIMEOUT' : 'ERR_NETWORK');
 }

@@ -43,7 +43,7 @@ export function axiosTransport(
     const config = { ...RAW, method, url, data, headers: toAxiosHeaders(request.headers) };
     try {
       const response = await instance.request<unknown>(
-        withState({ ...config, signal: call.signal }, BYPASS),
+        withState(call.signal ? { ...config, signal: call.signal } : config, BYPASS),
       );
       const body = typeof response.data === 'string' ? response.data : String(response.data ?? '');
       return { status: response.status, headers: fromAxiosHeaders(response.headers), body };

@@ -129,17 +129,6 @@ describe('attachAuthenticator', () => {
     expect((await instance.get(`${api.url}moved`, { maxRedirects: 1 })).data.url).toBe('/final');
   });
 
-  it('reports a CancelToken cancellation as ERR_ABORTED', async () => {
-    const instance = axios.create();
-    attachAuthenticator(instance, spy());
-    const source = axios.CancelToken.source();
-    source.cancel('no longer needed');
-    const error = await instance
-      .get(api.url, { cancelToken: source.token })
-      .catch((e: unknown) => e);
-    expect(TransportError.isInstance(error) && error.code).toBe('ERR_ABORTED');
-  });
-
   it('throws a TransportError without credentials in it when the connection fails', async () => {
     const reset = await startResetServer();
     try {

@@ -28,8 +28,12 @@ export interface CallSignalOptions {
 
 /** The combined signal of one call and its error mapping. */
 export interface CallSignal {
-  /** Fires when the caller aborts, the timeout elapses or the session closes. */
-  readonly signal: AbortSignal;
+  /**
+   * Fires when the caller aborts, the timeout elapses or the session closes;
+   * `undefined` when there is nothing to combine (no signal, no timeout), because
+   * handing fetch a signal it does not need costs measurable time per request.
+   */
+  readonly signal: AbortSignal | undefined;
   /**
    * Maps a failure to the error to throw: `ERR_ABORTED` (cause: the caller's
    * reason), `ERR_SESSION_CLOSED` or `ERR_TIMEOUT` when the matching signal
@@ -66,7 +70,7 @@ export function callSignal(options: CallSignalOptions = {}): CallSignal {
   const sources = [caller ?? undefined, closed, timer].filter(
     (s): s is AbortSignal => s !== undefined,
   );
-  const signal = sources.length === 1 ? (sources[0] as AbortSignal) : AbortSignal.any(sources);
+  const signal = sources.length <= 1 ? sources[0] : AbortSignal.any(sources);
 
   const error = (cause: unknown, fallback: TransportErrorCode = 'ERR_NETWORK'): OAuthError => {
     const typed = OAuthError.isInstance(cause);
@@ -90,7 +94,7 @@ export function callSignal(options: CallSignalOptions = {}): CallSignal {
     signal,
     error,
     throwIfAborted(): void {
-      if (signal.aborted) throw error(signal.reason);
+      if (signal?.aborted) throw error(signal.reason);
     },
   };
 }

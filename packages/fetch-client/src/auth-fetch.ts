@@ -30,7 +30,9 @@ export function authorizingFetch(
   return async (input, init = {}) => {
     const req = isRequest(input) ? input : undefined;
     const signal = init.signal ?? req?.signal;
-    const call = callSignal({ signal, timeout: options.timeout, closed });
+    // Like fetch itself, no timeout unless asked for (the transport's token calls default to 30 s).
+    const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
+    const call = callSignal({ signal, timeout, closed });
     call.throwIfAborted();
     try {
       const raw = init.body !== undefined ? init.body : (req?.body ?? null);

@@ -6,7 +6,11 @@ export interface FetchClientOptions {
   fetch?: typeof fetch | undefined;
   /** Passed to `fetch` as `init.dispatcher`, unchanged (e.g. an undici `Agent` with a CA or client certificate). */
   dispatcher?: object | undefined;
-  /** Milliseconds before a call fails with `ERR_TIMEOUT`; `Infinity` for none. @defaultValue 30000 */
+  /**
+   * Milliseconds before a call fails with `ERR_TIMEOUT`; `Infinity` for none.
+   * @defaultValue 30000 for token-endpoint calls through the transport; none for
+   * your own requests through `createAuthFetch` / `Session` (as with `fetch` itself)
+   */
   timeout?: number | undefined;
 }
 
@@ -18,7 +22,7 @@ export function send(
   request: HttpRequest,
   body: BodyInit | null | undefined,
   init: RequestInit,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Response> {
   const sendInit: SendInit = {
     ...init,
@@ -26,8 +30,10 @@ export function send(
     headers: request.headers,
     body: body ?? null,
     redirect: 'manual',
-    signal,
   };
+  // Only when there is one: an unneeded signal costs fetch measurable time per request.
+  if (signal !== undefined) sendInit.signal = signal;
+  else delete sendInit.signal;
   if (options.dispatcher !== undefined) sendInit.dispatcher = options.dispatcher;
   if (body instanceof ReadableStream) sendInit.duplex = 'half';
   return (options.fetch ?? globalThis.fetch)(request.url, sendInit);
