@@ -26,9 +26,12 @@ type Outcome = { response: AxiosResponse; error?: AxiosError };
 /** A request, with the body as the user gave it (sent when the request's body is opaque). */
 type Prepared = { request: HttpRequest; data: unknown };
 
-/** Config state (`__xAuth`) of one of our redirect hops: sent as prepared. */
+/** Config state (`__xAuth`) of one of our redirect hops: sent as prepared, with the call's signal. */
 class Hop {
-  constructor(readonly prepared: Prepared) {}
+  constructor(
+    readonly prepared: Prepared,
+    readonly signal: AbortSignal | undefined,
+  ) {}
 }
 /** Config state of a user call, from the request to the response interceptor. */
 class Call {
@@ -52,23 +55,38 @@ const isJson = (data: unknown, type: string): boolean =>
   (Array.isArray(data) || [Object.prototype, null].includes(Object.getPrototypeOf(data))) &&
   !/multipart\/form-data|x-www-form-urlencoded/i.test(type);
 
+/** Methods whose body axios labels `application/x-www-form-urlencoded` when no type is set. */
+const FORM_BY_DEFAULT = new Set(['POST', 'PUT', 'PATCH']);
+
 /** The request as the user wrote it: full URL, headers, body classified (plain objects as JSON). */
 function snapshot(instance: AxiosInstance, config: Config): Call['original'] {
   const headers = fromAxiosHeaders(config.headers);
   const type = headers.get('content-type') ?? '';
   const data = isJson(config.data, type) ? JSON.stringify(config.data) : config.data;
   const body = classifyBody(data);
-  const implied = data === config.data ? body.contentType : 'application/json';
-  if (implied !== undefined && type === '') headers.set('content-type', implied);
   const method = (config.method ?? 'get').toUpperCase();
+  let implied = data === config.data ? body.contentType : 'application/json';
+  // axios itself sends such a text body as a form (dispatchRequest): the authenticator must know.
+  if (implied === undefined && body.text !== undefined && FORM_BY_DEFAULT.has(method)) {
+    implied = 'application/x-www-form-urlencoded';
+  }
+  if (implied !== undefined && type === '') headers.set('content-type', implied);
   const request: HttpRequest = { method, url: absoluteUrl(instance.getUri(config)), headers };
   if (body.text !== undefined) request.body = body.text;
   if (body.opaque) request.opaqueBody = true;
   return { request, data, replayable: body.replayable };
 }
 
-/** Writes a prepared request into the config; a text body is sent exactly as authorized. */
-function apply(config: Config, { request, data }: Prepared): Config {
+/**
+ * Writes a prepared request into the config; a text body is sent exactly as
+ * authorized. `signal` (the call's, when it combines more than the caller's) replaces the config's.
+ */
+function apply(
+  config: Config,
+  { request, data }: Prepared,
+  signal: AbortSignal | undefined,
+): Config {
+  if (signal !== undefined) config.signal = signal;
   Object.assign(config, {
     method: request.method.toLowerCase(),
     url: request.url,
@@ -112,12 +130,25 @@ export function attachAuthenticator(
   authenticator: Authenticator,
   options: AttachOptions = {},
 ): () => void {
+  return attach(instance, authenticator, options);
+}
+
+/** The interceptors; `closed` (a session's) aborts every call with `ERR_SESSION_CLOSED` (internal). */
+export function attach(
+  instance: AxiosInstance,
+  authenticator: Authenticator,
+  options: AttachOptions,
+  closed?: AbortSignal,
+): () => void {
   const onRequest = async (config: Config): Promise<Config> => {
     const state = stateOf(config);
     if (state === BYPASS) return config;
-    if (state instanceof Hop) return apply(config, state.prepared);
+    if (state instanceof Hop) return apply(config, state.prepared, state.signal);
     const abort = config.signal instanceof AbortSignal ? config.signal : undefined;
-    const signal = callSignal({ signal: abort, timeout: Number.POSITIVE_INFINITY });
+    // A signal of its own per session call: per-call listeners never pile up on the shared one.
+    const own = closed && AbortSignal.any([closed]);
+    const signal = callSignal({ signal: abort, timeout: Number.POSITIVE_INFINITY, closed: own });
+    signal.throwIfAborted();
     const original = snapshot(instance, config);
     const sent = await authenticator
       .authorize(original.request, { signal: signal.signal })
@@ -126,11 +157,14 @@ export function attachAuthenticator(
     const limit = max !== undefined && max > 0 ? max : (options.maxRedirects ?? MAX_REDIRECTS);
     const redirect = { redirect: max === 0 ? 'manual' : 'follow', maxRedirects: limit } as const;
     const call = new Call({ ...config }, original, sent, signal, redirect, state === RETRY);
-    return withState(apply(config, { request: sent, data: original.data }), call) as Config;
+    const prepared = { request: sent, data: original.data };
+    return withState(apply(config, prepared, signal.signal), call) as Config;
   };
 
+  const hop = (call: Call, request: HttpRequest) =>
+    new Hop({ request, data: call.original.data }, call.signal.signal);
   const send = (call: Call, request: HttpRequest): Promise<Outcome> =>
-    instance.request(withState(call.saved, new Hop({ request, data: call.original.data }))).then(
+    instance.request(withState(call.saved, hop(call, request))).then(
       (response) => ({ response }),
       (error: unknown) => {
         if (isAxiosError(error) && error.response) return { response: error.response, error };

@@ -36,8 +36,18 @@ export function axiosTransport(
   instance: AxiosInstance = axios.create(),
   options: AxiosTransportOptions = {},
 ): Transport {
+  return createTransport(instance, options);
+}
+
+/** Builds the transport, optionally tied to a session's close signal (internal). */
+export function createTransport(
+  instance: AxiosInstance,
+  options: AxiosTransportOptions,
+  closed?: AbortSignal,
+): Transport {
   return async (request, transportOptions = {}) => {
-    const call = callSignal({ signal: transportOptions.signal, timeout: options.timeout });
+    const { signal } = transportOptions;
+    const call = callSignal({ signal, timeout: options.timeout, closed });
     call.throwIfAborted();
     const { method, url, body: data } = request;
     const config = { ...RAW, method, url, data, headers: toAxiosHeaders(request.headers) };

@@ -107,6 +107,18 @@ describe('attachAuthenticator', () => {
     expect(raw.data.body).toBe('bytes');
   });
 
+  it('shows a string body axios sends as a form (no content type, POST/PUT/PATCH) as a form', async () => {
+    const auth = spy();
+    const instance = axios.create();
+    attachAuthenticator(instance, auth);
+    const { data } = await instance.post(api.url, 'a=1&b=2');
+    expect(auth.seen[0]?.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect([data.body, data.headers['content-type']]).toEqual([
+      'a=1&b=2',
+      'application/x-www-form-urlencoded',
+    ]);
+  });
+
   it('gives the 3xx to a request with maxRedirects: 0, and honours validateStatus after redirects', async () => {
     const instance = axios.create();
     attachAuthenticator(instance, spy());

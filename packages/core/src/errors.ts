@@ -33,7 +33,48 @@ export type OAuthErrorCode =
    * A server-side verifier rejected an incoming request: an OAuth 1 signature,
    * nonce, timestamp or protocol parameter that does not verify (RFC 5849 3.2).
    */
-  | 'ERR_REQUEST_REJECTED';
+  | 'ERR_REQUEST_REJECTED'
+  // OpenID Connect id_token validation (OIDC Core 3.1.3.7): one code per check.
+  /** A token response to an authentication request has no id_token (OIDC Core 3.1.3.3). */
+  | 'ERR_ID_TOKEN_MISSING'
+  /** The id_token is longer than allowed; refused before decoding. */
+  | 'ERR_ID_TOKEN_TOO_LARGE'
+  /** The id_token is not a compact JWS with a JSON header and a JSON object payload. */
+  | 'ERR_ID_TOKEN_MALFORMED'
+  /** The header `alg` is `none` or not the expected algorithm (algorithm confusion). */
+  | 'ERR_ID_TOKEN_ALG'
+  /** The header has a `crit` member this client does not understand. */
+  | 'ERR_ID_TOKEN_CRIT'
+  /** No key of the provider's key set (or no client secret, for HS*) fits the token. */
+  | 'ERR_ID_TOKEN_KEY'
+  /** The signature does not verify. */
+  | 'ERR_ID_TOKEN_SIGNATURE'
+  /** `iss` is not the expected issuer. */
+  | 'ERR_ID_TOKEN_ISS'
+  /** `aud` does not contain the client id. */
+  | 'ERR_ID_TOKEN_AUD'
+  /** `azp` is not the client id, or missing with several audiences. */
+  | 'ERR_ID_TOKEN_AZP'
+  /** `exp` is missing or past. */
+  | 'ERR_ID_TOKEN_EXP'
+  /** `iat` is missing or in the future. */
+  | 'ERR_ID_TOKEN_IAT'
+  /** `nbf` is in the future. */
+  | 'ERR_ID_TOKEN_NBF'
+  /** `sub` is missing, or not the subject it must be. */
+  | 'ERR_ID_TOKEN_SUB'
+  /** `nonce` is not the one sent, missing, or present though none was sent. */
+  | 'ERR_ID_TOKEN_NONCE'
+  /** `auth_time` is missing though required, or older than `max_age` allows. */
+  | 'ERR_ID_TOKEN_AUTH_TIME'
+  /** `at_hash` does not match the access token, or is missing where required. */
+  | 'ERR_ID_TOKEN_AT_HASH'
+  /** `c_hash` does not match the code, or is missing where required. */
+  | 'ERR_ID_TOKEN_C_HASH'
+  /** An id_token from a refresh changed `iss`, `sub`, `aud`, `azp` or `auth_time` (OIDC Core 12.2). */
+  | 'ERR_ID_TOKEN_REFRESH'
+  /** The userinfo response's `sub` is not the id_token's (OIDC Core 5.3.2). */
+  | 'ERR_USERINFO_SUB';
 
 const BRAND = Symbol.for('@x/core.OAuthError');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

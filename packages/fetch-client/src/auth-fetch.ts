@@ -32,7 +32,9 @@ export function authorizingFetch(
     const signal = init.signal ?? req?.signal;
     // Like fetch itself, no timeout unless asked for (the transport's token calls default to 30 s).
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
-    const call = callSignal({ signal, timeout, closed });
+    // A signal of its own per session call, so that per-call abort listeners (fetch's, a
+    // refresh wait's) never pile up on the session's shared one (MaxListenersExceededWarning).
+    const call = callSignal({ signal, timeout, closed: closed && AbortSignal.any([closed]) });
     call.throwIfAborted();
     try {
       const raw = init.body !== undefined ? init.body : (req?.body ?? null);

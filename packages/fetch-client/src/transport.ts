@@ -8,7 +8,13 @@ export function createTransport(options: FetchClientOptions, closed?: AbortSigna
     call.throwIfAborted();
     try {
       const response = await send(options, request, request.body, {}, call.signal);
-      return { status: response.status, headers: response.headers, body: await response.text() };
+      // A fetch other than the global one (undici's own) has its own Headers class.
+      const { headers } = response;
+      return {
+        status: response.status,
+        headers: headers instanceof Headers ? headers : new Headers(headers),
+        body: await response.text(),
+      };
     } catch (error) {
       throw call.error(error);
     }

@@ -1,5 +1,6 @@
 import { TransportError } from '@x/core';
 import { startHttpServer, startSilentServer, type TestServer } from '@x/testing';
+import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchTransport } from '../src/index.js';
 
@@ -56,6 +57,17 @@ describe('fetchTransport', () => {
     });
     await transport({ method: 'GET', url: api.url, headers: new Headers() });
     expect(seen).toEqual([`manual ${api.url}`]);
+  });
+
+  it("returns the global Headers class whatever the fetch's own (undici's)", async () => {
+    const fetch = undiciFetch as unknown as typeof globalThis.fetch;
+    const res = await fetchTransport({ fetch })({
+      method: 'GET',
+      url: api.url,
+      headers: new Headers(),
+    });
+    expect(res.headers).toBeInstanceOf(Headers);
+    expect(res.headers.get('x-seen')).toBe('');
   });
 
   it('maps timeout, abort and connection failures to TransportError codes', async () => {

@@ -7,10 +7,10 @@ import {
   assertSecureTransport,
   type Clock,
   epochSeconds,
-  generateToken,
   type HttpRequest,
   systemClock,
 } from '@x/core';
+import { generateNonce } from './lib/nonce.js';
 import {
   type OAuth1SigningOptions,
   resolveSigningOptions,
@@ -68,7 +68,7 @@ export class OAuth1Auth implements Authenticator {
   async authorize(request: HttpRequest): Promise<HttpRequest> {
     assertSecureTransport(request.url, this.#options);
     return signRequest(request, this.#options, {
-      nonce: generateToken(),
+      nonce: generateNonce(),
       timestamp: epochSeconds(this.#clock),
     });
   }

@@ -96,7 +96,8 @@ export function assertExtraClaims(claims: unknown): Readonly<Record<string, unkn
 export function assertExtraHeaders(headers: unknown): Readonly<Record<string, unknown>> {
   if (headers === undefined) return {};
   if (!isRecord(headers)) throw new InvalidArgumentError('headers must be an object');
-  if ('alg' in headers) throw new InvalidArgumentError('headers may not set "alg"; use the alg option');
+  if ('alg' in headers)
+    throw new InvalidArgumentError('headers may not set "alg"; use the alg option');
   if (headers.kid !== undefined && typeof headers.kid !== 'string') {
     throw new InvalidArgumentError('headers.kid must be a string');
   }

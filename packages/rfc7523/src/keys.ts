@@ -132,7 +132,9 @@ function checkCryptoKey(key: CryptoKey, alg: SigningAlgorithm): void {
   }
   if (wanted === 'HMAC' || wanted.startsWith('RS')) {
     if (algorithm.hash?.name !== hashOf(alg)) {
-      throw new InvalidArgumentError(`the key is bound to ${algorithm.hash?.name}; ${alg} needs ${hashOf(alg)}`);
+      throw new InvalidArgumentError(
+        `the key is bound to ${algorithm.hash?.name}; ${alg} needs ${hashOf(alg)}`,
+      );
     }
   }
   if (wanted === 'HMAC' && typeof algorithm.length === 'number') {
@@ -141,7 +143,9 @@ function checkCryptoKey(key: CryptoKey, alg: SigningAlgorithm): void {
   if (wanted === 'ECDSA') {
     const curve = CURVE_OF[alg as 'ES256' | 'ES384' | 'ES512'];
     if (algorithm.namedCurve !== curve) {
-      throw new InvalidArgumentError(`the key is on ${algorithm.namedCurve}; ${alg} needs ${curve}`);
+      throw new InvalidArgumentError(
+        `the key is on ${algorithm.namedCurve}; ${alg} needs ${curve}`,
+      );
     }
   }
   if (wanted.startsWith('RS') && (algorithm.modulusLength ?? 0) < 2048) {
@@ -156,9 +160,13 @@ function checkCryptoKey(key: CryptoKey, alg: SigningAlgorithm): void {
 async function importSecret(alg: SigningAlgorithm, secret: Uint8Array): Promise<CryptoKey> {
   if (!isSymmetricAlgorithm(alg)) throw needsPrivateKey(alg);
   checkSecretLength(alg, secret.length);
-  return crypto.subtle.importKey('raw', secret.slice(), { name: 'HMAC', hash: hashOf(alg) }, false, [
-    'sign',
-  ]);
+  return crypto.subtle.importKey(
+    'raw',
+    secret.slice(),
+    { name: 'HMAC', hash: hashOf(alg) },
+    false,
+    ['sign'],
+  );
 }
 
 function importPem(pem: string, alg: SigningAlgorithm): Promise<CryptoKey> {
@@ -221,6 +229,19 @@ async function importJwkKey(
     return { key: await importSecret(alg, secret), kid };
   }
   if (isSymmetricAlgorithm(alg)) throw needsSecret(alg);
+  const kty = alg.startsWith('ES') ? 'EC' : alg.startsWith('Ed') ? 'OKP' : 'RSA';
+  if (jwk.kty !== kty) {
+    throw new InvalidArgumentError(`the JWK is a ${jwk.kty} key; ${alg} needs an ${kty} key`);
+  }
+  const crv =
+    kty === 'EC'
+      ? CURVE_OF[alg as 'ES256' | 'ES384' | 'ES512']
+      : kty === 'OKP'
+        ? 'Ed25519'
+        : undefined;
+  if (crv !== undefined && jwk.crv !== crv) {
+    throw new InvalidArgumentError(`the JWK is on curve ${jwk.crv}; ${alg} needs ${crv}`);
+  }
   if (typeof jwk.d !== 'string') {
     throw new InvalidArgumentError('the JWK is a public key; signing needs the private key ("d")');
   }
@@ -229,24 +250,29 @@ async function importJwkKey(
   return { key, kid };
 }
 
+/** The JWK in a JSON text, or `undefined` when it is not one. */
+function parseJwk(text: string): JWK | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isJwk(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function load(source: SigningKey, alg: SigningAlgorithm): Promise<ImportedSigningKey> {
   let key: CryptoKey;
   let kid: string | undefined;
   if (typeof source === 'string') {
     const text = source.trim();
+    const jwk = text.startsWith('{') ? parseJwk(text) : undefined;
     if (looksLikePem(text)) key = await importPem(text, alg);
-    else if (text.startsWith('{')) {
-      let jwk: unknown;
-      try {
-        jwk = JSON.parse(text);
-      } catch {
-        throw new InvalidArgumentError('the key starts with "{" but is not JSON (a JWK)');
-      }
-      if (!isJwk(jwk)) throw new InvalidArgumentError('the key is JSON but not a JWK (no "kty")');
-      ({ key, kid } = await importJwkKey(jwk, alg));
+    else if (jwk !== undefined) ({ key, kid } = await importJwkKey(jwk, alg));
+    else if (text.startsWith('{') && !isSymmetricAlgorithm(alg)) {
+      throw new InvalidArgumentError('the key starts with "{" but is not a JWK (JSON with "kty")');
     } else {
       if (source.length === 0) throw new InvalidArgumentError('the key is an empty string');
-      key = await importSecret(alg, utf8.encode(source));
+      key = await importSecret(alg, utf8.encode(source)); // the secret as given, untrimmed
     }
   } else if (source instanceof Uint8Array) {
     key = await importSecret(alg, source);
@@ -284,18 +310,18 @@ async function loadSafely(source: SigningKey, alg: SigningAlgorithm): Promise<Im
 
 function cacheFor(source: SigningKey): Cache {
   if (typeof source !== 'string') {
-    let cache = byObject.get(source);
-    if (cache === undefined) byObject.set(source, (cache = new Map()));
+    const cache = byObject.get(source) ?? new Map();
+    byObject.set(source, cache);
     return cache;
   }
-  let cache = byString.get(source);
-  if (cache === undefined) {
-    if (byString.size >= MAX_STRING_KEYS) {
-      const oldest = byString.keys().next();
-      if (oldest.done !== true) byString.delete(oldest.value);
-    }
-    byString.set(source, (cache = new Map()));
+  const found = byString.get(source);
+  if (found !== undefined) return found;
+  if (byString.size >= MAX_STRING_KEYS) {
+    const oldest = byString.keys().next();
+    if (oldest.done !== true) byString.delete(oldest.value);
   }
+  const cache: Cache = new Map();
+  byString.set(source, cache);
   return cache;
 }
 
@@ -315,11 +341,13 @@ function cacheFor(source: SigningKey): Cache {
  * const { key, kid } = await importSigningKey(process.env.PRIVATE_KEY_PEM!, 'RS256')
  */
 export function importSigningKey(source: SigningKey, alg: string): Promise<ImportedSigningKey> {
-  const algorithm = assertSigningAlgorithm(alg);
-  if (
-    typeof source !== 'string' &&
-    (typeof source !== 'object' || source === null) // not a JWK, CryptoKey or bytes
-  ) {
+  let algorithm: SigningAlgorithm;
+  try {
+    algorithm = assertSigningAlgorithm(alg);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (typeof source !== 'string' && (typeof source !== 'object' || source === null)) {
     return Promise.reject(
       new InvalidArgumentError(
         'the key must be a PEM string, a JWK, a CryptoKey, or (for HS*) a shared secret',

@@ -124,6 +124,19 @@ export interface AuthorizationServer extends AsyncDisposable {
    * revoke its refresh token.
    */
   invalidateToken(value: string): Promise<boolean>;
+  /**
+   * How many requests the server received for `path` (e.g. `/jwks`), since
+   * it started, whatever their method or query.
+   */
+  countRequests(path: string): number;
+  /**
+   * Rotates the signing key as a provider does: a new RS256 key signs
+   * everything from now on and is published first in the JWKS, the previous
+   * keys stay published after it. Clients, grants, sessions and tokens
+   * survive (the provider is rebuilt on the same storage); {@link provider}
+   * is the new instance afterwards. Resolves the new key's `kid`.
+   */
+  rotateSigningKey(): Promise<string>;
   /** Stops the server and ends every open connection. */
   close(): Promise<void>;
 }
@@ -227,12 +240,15 @@ export async function startAuthorizationServer(
     clients[name] = toTestClient(name, metadata);
   }
 
-  const jwk = await signingKey();
+  let signingKeys = [await signingKey()];
 
   // The issuer needs the port, and the port needs a listening server: listen
   // first with a handler that waits for the provider.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const requestCounts = new Map<string, number>();
   const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    requestCounts.set(path, (requestCounts.get(path) ?? 0) + 1);
     if (handle) handle(req, res);
     else res.writeHead(503).end();
   });
@@ -252,7 +268,7 @@ export async function startAuthorizationServer(
     scopes: [...(options.scopes ?? TEST_SCOPES)],
     claims: { openid: ['sub'] },
     cookies: { keys: [secret(), secret()] },
-    jwks: { keys: [jwk] },
+    jwks: { keys: signingKeys },
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
       claims: async () => ({ sub }),
@@ -319,27 +335,32 @@ export async function startAuthorizationServer(
     },
   };
 
+  const serverErrors: unknown[] = [];
+  /** Builds the provider (again, after a key rotation: same storage, clients and cookie keys). */
+  const startProvider = (config: Configuration): Provider => {
+    const instance = new Provider(issuer, config);
+    instance.on('server_error', (_ctx, error) => serverErrors.push(error));
+    const callback = instance.callback();
+    handle = (req, res) => {
+      handleInteraction(instance, req, res).then(
+        (handled) => {
+          if (!handled) callback(req, res);
+        },
+        (error: unknown) => {
+          serverErrors.push(error);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+    };
+    return instance;
+  };
   let provider: Provider;
   try {
-    provider = new Provider(issuer, configuration);
+    provider = startProvider(configuration);
   } catch (error) {
     server.close();
     throw error;
   }
-  const serverErrors: unknown[] = [];
-  provider.on('server_error', (_ctx, error) => serverErrors.push(error));
-  const callback = provider.callback();
-  handle = (req, res) => {
-    handleInteraction(provider, req, res).then(
-      (handled) => {
-        if (!handled) callback(req, res);
-      },
-      (error: unknown) => {
-        serverErrors.push(error);
-        if (!res.headersSent) res.writeHead(500).end();
-      },
-    );
-  };
 
   const url = (path: string): string => new URL(path, issuer).href;
   let closed: Promise<void> | undefined;
@@ -369,7 +390,9 @@ export async function startAuthorizationServer(
       if (!found) throw new Error(`no test client uses ${method}`);
       return found;
     },
-    provider,
+    get provider(): Provider {
+      return provider;
+    },
     serverErrors,
     authorize: (authorizationUrl, authorizeOptions) =>
       driveAuthorization(issuer, authorizationUrl, authorizeOptions),
@@ -386,6 +409,13 @@ export async function startAuthorizationServer(
         }
       }
       return false;
+    },
+    countRequests: (path: string) => requestCounts.get(path) ?? 0,
+    async rotateSigningKey(): Promise<string> {
+      const key = await signingKey();
+      signingKeys = [key, ...signingKeys];
+      provider = startProvider({ ...configuration, jwks: { keys: signingKeys } });
+      return key.kid as string;
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -25,7 +25,8 @@ import { percentEncode } from './encoding.js';
  * @example baseStringUri('HTTP://EXAMPLE.COM:80/r%20v/X?id=123') // 'http://example.com/r%20v/X'
  */
 export function baseStringUri(url: string | URL): string {
-  const parsed = parseUrl(url);
+  // Only read: a URL object is not copied.
+  const parsed = url instanceof URL ? url : parseUrl(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new InvalidArgumentError(`OAuth 1 signs http(s) URLs only, not ${parsed.protocol}`);
   }
@@ -35,6 +36,14 @@ export function baseStringUri(url: string | URL): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A parameter name and value, each already percent-encoded (RFC 5849 3.6). */
+export type EncodedPair = [name: string, value: string];
+
+/** Percent-encodes (3.6) a parameter's name and value. */
+export function encodePair(name: string, value: string): EncodedPair {
+  return [percentEncode(name), percentEncode(value)];
 }
 
 /**
@@ -47,13 +56,26 @@ function compare(a: string, b: string): number {
  * @example normalizeParameters([['b', '2'], ['a', 'x y'], ['a', '']]) // 'a=&a=x%20y&b=2'
  */
 export function normalizeParameters(params: Iterable<readonly [string, string]>): string {
-  const encoded: Array<[string, string]> = [];
-  for (const [name, value] of params) {
-    if (name !== 'oauth_signature') encoded.push([percentEncode(name), percentEncode(value)]);
-  }
+  const encoded: EncodedPair[] = [];
+  for (const [name, value] of params) encoded.push(encodePair(name, value));
+  return normalizeEncoded(encoded);
+}
+
+/**
+ * {@link normalizeParameters} over pairs already encoded with
+ * {@link encodePair}, so that signing encodes each parameter once for the
+ * base string and the `Authorization` header. Sorts `encoded` in place.
+ */
+export function normalizeEncoded(encoded: EncodedPair[]): string {
   // Encoded names and values are ASCII, so UTF-16 order is byte order.
   encoded.sort((x, y) => compare(x[0], y[0]) || compare(x[1], y[1]));
-  return encoded.map(([name, value]) => `${name}=${value}`).join('&');
+  let normalized = '';
+  for (const [name, value] of encoded) {
+    // The encoded name of oauth_signature is itself.
+    if (name === 'oauth_signature') continue;
+    normalized += normalized.length > 0 ? `&${name}=${value}` : `${name}=${value}`;
+  }
+  return normalized;
 }
 
 /**
@@ -77,11 +99,14 @@ export function signatureBaseString(
   url: string | URL,
   params: Iterable<readonly [string, string]>,
 ): string {
-  return [
-    percentEncode(method.toUpperCase()),
-    percentEncode(baseStringUri(url)),
-    percentEncode(normalizeParameters(params)),
-  ].join('&');
+  return baseStringOf(method, url, normalizeParameters(params));
+}
+
+/** {@link signatureBaseString} from parameters normalized by {@link normalizeEncoded}. */
+export function baseStringOf(method: string, url: string | URL, normalized: string): string {
+  // `normalized` holds only unreserved characters, `%`, `=` and `&`, none of
+  // the characters where encodeURIComponent and RFC 5849 3.6 differ.
+  return `${percentEncode(method.toUpperCase())}&${percentEncode(baseStringUri(url))}&${encodeURIComponent(normalized)}`;
 }
 
 /**
@@ -117,9 +142,16 @@ export function formBodyOf(
 export function requestParameters(
   request: Pick<HttpRequest, 'url' | 'headers' | 'body' | 'opaqueBody'>,
 ): ParamList {
-  const params: ParamList = [...parseUrl(request.url).searchParams];
-  const body = formBodyOf(request);
-  if (body !== undefined) params.push(...parseForm(body));
+  return parametersOf(parseUrl(request.url), formBodyOf(request));
+}
+
+/**
+ * {@link requestParameters} from an already parsed URL and the request's form
+ * body (from {@link formBodyOf}), so that signing parses the URL once.
+ */
+export function parametersOf(url: URL, formBody: string | undefined): ParamList {
+  const params: ParamList = [...url.searchParams];
+  if (formBody !== undefined) params.push(...parseForm(formBody));
   return params;
 }
 

@@ -6,7 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.5
  */
 import { InvalidArgumentError, type ParamList, parseUrl } from '@x/core';
-import { parseForm } from './base-string.js';
+import { type EncodedPair, encodePair, parseForm } from './base-string.js';
 import { percentDecodeStrict, percentEncode } from './encoding.js';
 
 /**
@@ -59,12 +59,25 @@ export function authorizationHeader(
   params: Iterable<readonly [string, string]>,
   realm?: string,
 ): string {
-  const parts = encodePairs(params).map((pair) => pair.replace('=', '="') + '"');
+  const encoded: EncodedPair[] = [];
+  for (const [name, value] of params) encoded.push(encodePair(name, value));
+  return authorizationHeaderOf(encoded, realm);
+}
+
+/** {@link authorizationHeader} from parameters already encoded with `encodePair`. */
+export function authorizationHeaderOf(encoded: Iterable<EncodedPair>, realm?: string): string {
+  let header = 'OAuth ';
+  let separator = '';
   if (realm !== undefined) {
     assertValidRealm(realm);
-    parts.unshift(`realm="${realm.replace(/["\\]/g, '\\$&')}"`);
+    header += `realm="${realm.replace(/["\\]/g, '\\$&')}"`;
+    separator = ', ';
   }
-  return `OAuth ${parts.join(', ')}`;
+  for (const [name, value] of encoded) {
+    header += `${separator}${name}="${value}"`;
+    separator = ', ';
+  }
+  return header;
 }
 
 /** An `Authorization: OAuth` header, parsed. */

@@ -2,17 +2,18 @@
  * Signature methods (RFC 5849 3.4.2-3.4.4) and their registry: HMAC-SHA1,
  * RSA-SHA1 and PLAINTEXT from the RFC, HMAC-SHA256/512 and RSA-SHA256/512
  * as providers deploy them, and any custom method registered with
- * {@link registerSignatureMethod}. Web Crypto only.
+ * {@link registerSignatureMethod}. Web Crypto, or node:crypto on Node (the
+ * `#signer` subpath import picks one; signatures are byte-identical).
  *
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.4
  */
 import { InvalidArgumentError } from '@x/core';
-import { base64FromBytes, bytesFromBase64, timingSafeEqual, utf8Bytes } from '../lib/bytes.js';
+import { hmacBase64, rsaBase64 } from '#signer';
+import { bytesFromBase64, timingSafeEqual, utf8Bytes } from '../lib/bytes.js';
 import type { BodyHashAlgorithm } from './body-hash.js';
 import { percentEncode } from './encoding.js';
 import {
   type HashAlgorithm,
-  importHmacKey,
   importRsaPrivateKey,
   importRsaPublicKey,
   type RsaPrivateKeyInput,
@@ -85,10 +86,9 @@ export function signingKey(clientSecret: string, tokenSecret: string): string {
 }
 
 function hmac(hash: HashAlgorithm): SignatureMethod {
-  const sign = async (baseString: string, keys: SigningKeys): Promise<string> => {
-    const key = await importHmacKey(signingKey(keys.clientSecret, keys.tokenSecret), hash);
-    return base64FromBytes(await crypto.subtle.sign('HMAC', key, utf8Bytes(baseString)));
-  };
+  // Synchronous on Node (`#signer` resolves to node:crypto there), a promise elsewhere.
+  const sign = (baseString: string, keys: SigningKeys): Promise<string> | string =>
+    hmacBase64(signingKey(keys.clientSecret, keys.tokenSecret), baseString, hash);
   return {
     bodyHash: hash,
     sign,
@@ -107,8 +107,7 @@ function rsa(hash: HashAlgorithm): SignatureMethod {
         throw new InvalidArgumentError(`RSA-${hash.replace('-', '')} needs the client's rsaKey`);
       }
       const key = await importRsaPrivateKey(keys.rsaKey, hash);
-      const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, utf8Bytes(baseString));
-      return base64FromBytes(signature);
+      return rsaBase64(key, baseString, hash);
     },
     async verify(baseString, signature, keys) {
       if (keys.rsaPublicKey === undefined) {

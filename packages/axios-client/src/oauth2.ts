@@ -1,0 +1,80 @@
+/**
+ * `@x/axios-client/oauth2`: `OAuth2Session`, an `OAuth2Client` bound to a
+ * closable axios session (Authlib's `OAuth2Session`). Needs `@x/oauth2`.
+ */
+import type { OAuth2Token, OAuth2TokenFields } from '@x/core';
+import { OAuth2Client, type OAuth2ClientOptions } from '@x/oauth2';
+import { Session, type SessionOptions } from './session.js';
+
+/** Options of {@link OAuth2Session}: the client's options (its transport is the session's) and the session's. */
+export interface OAuth2SessionOptions
+  extends Omit<OAuth2ClientOptions, 'transport'>,
+    Omit<SessionOptions, 'authenticator'> {}
+
+/**
+ * An OAuth 2.0 client and an authorized axios instance in one closable
+ * object: `client` is an `OAuth2Client` whose token requests go through
+ * `session.transport` (a separate plain instance, so they never meet the
+ * interceptors), and which authorizes every request of `session.axios`
+ * (token placed, refreshed single-flight when due, one refresh and retry
+ * after a 401 `invalid_token`). The client's methods are available on the
+ * session.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749
+ * @example
+ * import { OAuth2Session } from '@x/axios-client/oauth2'
+ *
+ * await using session = new OAuth2Session({
+ *   clientId: 'service', clientSecret: process.env.CLIENT_SECRET,
+ *   tokenEndpoint: 'https://as.example.com/token',
+ *   axios: { baseURL: 'https://api.example.com' },
+ * })
+ * await session.fetchToken({ grantType: 'client_credentials' })
+ * const { data } = await session.axios.get('/reports')
+ */
+export class OAuth2Session extends Session {
+  /** The client behind the session; token requests go through the session's transport. */
+  readonly client: OAuth2Client;
+  /** {@link OAuth2Client.createAuthorizationUrl}. */
+  readonly createAuthorizationUrl: OAuth2Client['createAuthorizationUrl'];
+  /** {@link OAuth2Client.fetchToken}. */
+  readonly fetchToken: OAuth2Client['fetchToken'];
+  /** {@link OAuth2Client.refreshToken}. */
+  readonly refreshToken: OAuth2Client['refreshToken'];
+  /** {@link OAuth2Client.ensureActiveToken}. */
+  readonly ensureActiveToken: OAuth2Client['ensureActiveToken'];
+  /** {@link OAuth2Client.revokeToken}. */
+  readonly revokeToken: OAuth2Client['revokeToken'];
+  /** {@link OAuth2Client.introspectToken}. */
+  readonly introspectToken: OAuth2Client['introspectToken'];
+  /** {@link OAuth2Client.registerComplianceHook}. */
+  readonly registerComplianceHook: OAuth2Client['registerComplianceHook'];
+  /** {@link OAuth2Client.registerClientAuthMethod}. */
+  readonly registerClientAuthMethod: OAuth2Client['registerClientAuthMethod'];
+
+  constructor(options: OAuth2SessionOptions) {
+    const { axios, instance, tokenInstance, timeout, maxRedirects, ...clientOptions } = options;
+    super({ axios, instance, tokenInstance, timeout, maxRedirects });
+    const client = new OAuth2Client({ ...clientOptions, transport: this.transport });
+    this.client = client;
+    this.authenticator = client;
+    this.createAuthorizationUrl = client.createAuthorizationUrl.bind(client);
+    this.fetchToken = client.fetchToken.bind(client);
+    this.refreshToken = client.refreshToken.bind(client);
+    this.ensureActiveToken = client.ensureActiveToken.bind(client);
+    this.revokeToken = client.revokeToken.bind(client);
+    this.introspectToken = client.introspectToken.bind(client);
+    this.registerComplianceHook = client.registerComplianceHook.bind(client);
+    this.registerClientAuthMethod = client.registerClientAuthMethod.bind(client);
+  }
+
+  /** The client's current token ({@link OAuth2Client.token}). */
+  get token(): OAuth2Token | undefined {
+    return this.client.token;
+  }
+
+  /** Replaces the client's token (plain fields, e.g. from storage, are rehydrated). */
+  set token(value: OAuth2Token | OAuth2TokenFields | undefined) {
+    this.client.token = value;
+  }
+}

@@ -1,0 +1,94 @@
+import { type Authenticator, InvalidArgumentError, type Transport, TransportError } from '@x/core';
+import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import { type AttachOptions, attach } from './attach.js';
+import { createTransport } from './transport.js';
+
+/** Options of {@link Session}. */
+export interface SessionOptions extends AttachOptions {
+  /** Authorizes every request of `session.axios`; without one, requests are sent as written. */
+  authenticator?: Authenticator | undefined;
+  /** The config of the session's instance (`axios.create(config)`): `baseURL`, `headers`, agents, ... */
+  axios?: CreateAxiosDefaults | undefined;
+  /** An instance to use as `session.axios` instead; `close()` closes it for good. Not with `axios`. */
+  instance?: AxiosInstance | undefined;
+  /**
+   * The plain instance for the token requests of `session.transport`.
+   * @defaultValue `axios.create` with the `adapter`, `httpAgent`, `httpsAgent`
+   * and `proxy` of `session.axios` (not its `baseURL`, headers or interceptors)
+   */
+  tokenInstance?: AxiosInstance | undefined;
+  /** Milliseconds before a token request fails with `ERR_TIMEOUT`. @defaultValue 30000 */
+  timeout?: number | undefined;
+}
+
+/** What token requests take from the session's instance: how to connect, nothing about the API. */
+const NETWORK = ['adapter', 'httpAgent', 'httpsAgent', 'proxy'] as const;
+
+/**
+ * A closable axios session: the base of `OAuth2Session` and `OAuth1Session`.
+ * `session.axios` runs every request through the authenticator
+ * (see {@link attachAuthenticator}); `session.transport` sends the spec
+ * client's token requests through a separate plain instance, so they never
+ * meet those interceptors. `close()` aborts every request in flight
+ * (`ERR_SESSION_CLOSED`), removes the authenticator, and makes every later
+ * request of `session.axios` fail with `ERR_SESSION_CLOSED`.
+ *
+ * @example
+ * await using session = new Session({ authenticator: staticBearer(token), axios: { baseURL: 'https://api.example.com' } })
+ * const { data } = await session.axios.get('/me')
+ */
+export class Session {
+  /** Authorizes requests; subclasses set it (e.g. to their spec client). */
+  protected authenticator: Authenticator | undefined;
+  /** The axios instance whose requests are authorized. */
+  readonly axios: AxiosInstance;
+  /** A transport for token requests, on a plain instance; also aborted by `close()`. */
+  readonly transport: Transport;
+  readonly #closer = new AbortController();
+  readonly #detach: () => void;
+
+  constructor(options: SessionOptions = {}) {
+    if (options.instance !== undefined && options.axios !== undefined) {
+      throw new InvalidArgumentError('pass either instance or axios (a config), not both');
+    }
+    this.authenticator = options.authenticator;
+    this.axios = options.instance ?? axios.create(options.axios);
+    const closed = this.#closer.signal;
+    const defaults = this.axios.defaults;
+    const network = Object.fromEntries(NETWORK.map((name) => [name, defaults[name]]));
+    const tokens = options.tokenInstance ?? axios.create(network);
+    this.transport = createTransport(tokens, { timeout: options.timeout }, closed);
+    const current: Authenticator = {
+      authorize: async (request, o) => this.authenticator?.authorize(request, o) ?? request,
+      retry: async (request, response, o) =>
+        (await this.authenticator?.retry?.(request, response, o)) ?? false,
+    };
+    this.#detach = attach(this.axios, current, options, closed);
+    // Registered last, so it runs first; it stays after close() to refuse every later request.
+    this.axios.interceptors.request.use((config) => {
+      if (closed.aborted) throw new TransportError('ERR_SESSION_CLOSED', 'the session is closed');
+      return config;
+    });
+  }
+
+  /** `true` once `close()` was called. */
+  get closed(): boolean {
+    return this.#closer.signal.aborted;
+  }
+
+  /**
+   * Aborts every request in flight, token requests included
+   * (`ERR_SESSION_CLOSED`), removes the authenticator's interceptors and
+   * refuses every later request of `session.axios`. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.#closer.abort(new TransportError('ERR_SESSION_CLOSED', 'the session is closed'));
+    this.#detach();
+  }
+
+  /** Closes the session: `await using session = new Session(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `@x/fetch-client/oauth2`: `OAuth2Session`, an `OAuth2Client` bound to a
+ * closable fetch session (Authlib's `OAuth2Session`). Needs `@x/oauth2`.
+ */
+import type { OAuth2Token, OAuth2TokenFields } from '@x/core';
+import { OAuth2Client, type OAuth2ClientOptions } from '@x/oauth2';
+import { Session, type SessionOptions } from './session.js';
+
+/** Options of {@link OAuth2Session}: the client's options (its transport is the session's) and the session's. */
+export interface OAuth2SessionOptions
+  extends Omit<OAuth2ClientOptions, 'transport'>,
+    Omit<SessionOptions, 'authenticator'> {}
+
+/**
+ * An OAuth 2.0 client and an authorized `fetch` in one closable object:
+ * `client` is an `OAuth2Client` whose token requests go through the
+ * session's `transport` (same fetch, dispatcher, timeout, and `close()`),
+ * and which authorizes every request the session sends (token placed,
+ * refreshed single-flight when due, one refresh and retry after a 401
+ * `invalid_token`). The client's methods are available on the session.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749
+ * @example
+ * import { OAuth2Session } from '@x/fetch-client/oauth2'
+ *
+ * await using session = new OAuth2Session({
+ *   clientId: 'service', clientSecret: process.env.CLIENT_SECRET,
+ *   tokenEndpoint: 'https://as.example.com/token',
+ * })
+ * await session.fetchToken({ grantType: 'client_credentials' })
+ * const reports = await (await session.get('https://api.example.com/reports')).json()
+ */
+export class OAuth2Session extends Session {
+  /** The client behind the session; token requests go through the session's transport. */
+  readonly client: OAuth2Client;
+  /** {@link OAuth2Client.createAuthorizationUrl}. */
+  readonly createAuthorizationUrl: OAuth2Client['createAuthorizationUrl'];
+  /** {@link OAuth2Client.fetchToken}. */
+  readonly fetchToken: OAuth2Client['fetchToken'];
+  /** {@link OAuth2Client.refreshToken}. */
+  readonly refreshToken: OAuth2Client['refreshToken'];
+  /** {@link OAuth2Client.ensureActiveToken}. */
+  readonly ensureActiveToken: OAuth2Client['ensureActiveToken'];
+  /** {@link OAuth2Client.revokeToken}. */
+  readonly revokeToken: OAuth2Client['revokeToken'];
+  /** {@link OAuth2Client.introspectToken}. */
+  readonly introspectToken: OAuth2Client['introspectToken'];
+  /** {@link OAuth2Client.registerComplianceHook}. */
+  readonly registerComplianceHook: OAuth2Client['registerComplianceHook'];
+  /** {@link OAuth2Client.registerClientAuthMethod}. */
+  readonly registerClientAuthMethod: OAuth2Client['registerClientAuthMethod'];
+
+  constructor(options: OAuth2SessionOptions) {
+    const { fetch, dispatcher, timeout, maxRedirects, ownsDispatcher, ...clientOptions } = options;
+    super({ fetch, dispatcher, timeout, maxRedirects, ownsDispatcher });
+    const client = new OAuth2Client({ ...clientOptions, transport: this.transport });
+    this.client = client;
+    this.authenticator = client;
+    this.createAuthorizationUrl = client.createAuthorizationUrl.bind(client);
+    this.fetchToken = client.fetchToken.bind(client);
+    this.refreshToken = client.refreshToken.bind(client);
+    this.ensureActiveToken = client.ensureActiveToken.bind(client);
+    this.revokeToken = client.revokeToken.bind(client);
+    this.introspectToken = client.introspectToken.bind(client);
+    this.registerComplianceHook = client.registerComplianceHook.bind(client);
+    this.registerClientAuthMethod = client.registerClientAuthMethod.bind(client);
+  }
+
+  /** The client's current token ({@link OAuth2Client.token}). */
+  get token(): OAuth2Token | undefined {
+    return this.client.token;
+  }
+
+  /** Replaces the client's token (plain fields, e.g. from storage, are rehydrated). */
+  set token(value: OAuth2Token | OAuth2TokenFields | undefined) {
+    this.client.token = value;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Clock, HttpRequest, Transport } from '@x/core';
+import { TransportError } from '@x/core';
+import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+/**
+ * Shared test pieces: a Transport on global fetch (the adapters are tested on
+ * their own), a clock the test moves, and id_tokens signed with jose.
+ */
+
+/** A request the client sent. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/** A {@link Transport} on global fetch that never follows redirects and logs every request. */
+export function recordingTransport(): { transport: Transport; sent: SentRequest[] } {
+  const sent: SentRequest[] = [];
+  const transport: Transport = async (request: HttpRequest, options) => {
+    sent.push({
+      method: request.method,
+      url: request.url,
+      headers: new Headers(request.headers),
+      body: request.body,
+    });
+    try {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        redirect: 'manual',
+        ...(request.body === undefined ? {} : { body: request.body }),
+        ...(options?.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    } catch (cause) {
+      const aborted = options?.signal?.aborted === true;
+      throw new TransportError(aborted ? 'ERR_ABORTED' : 'ERR_NETWORK', 'request failed', {
+        cause,
+      });
+    }
+  };
+  return { transport, sent };
+}
+
+/** A clock the test can move forward. */
+export function movableClock(start = Date.now()): Clock & { advance(seconds: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    advance(seconds: number) {
+      now += seconds * 1000;
+    },
+  };
+}
+
+/** A signing key pair with its public JWK (kid, alg, use set). */
+export interface TestKey {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+  kid: string;
+  alg: string;
+}
+
+let counter = 0;
+
+/** A fresh key pair for `alg` (RS256 by default). */
+export async function testKey(alg = 'RS256', kid = `key-${++counter}`): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { privateKey, publicKey, publicJwk, kid, alg };
+}
+
+const encoder = new TextEncoder();
+
+/** Base64url of a string or bytes. */
+export function b64u(value: string | Uint8Array): string {
+  return Buffer.from(typeof value === 'string' ? encoder.encode(value) : value).toString(
+    'base64url',
+  );
+}
+
+/**
+ * Signs `payload` as a compact JWS with `key` and exactly `header` (alg and
+ * kid default to the key's). `crit` headers are allowed through.
+ */
+export async function sign(
+  payload: Record<string, unknown>,
+  key: CryptoKey | Uint8Array,
+  header: Record<string, unknown>,
+): Promise<string> {
+  const crit = Array.isArray(header.crit)
+    ? Object.fromEntries((header.crit as string[]).map((name) => [name, true]))
+    : undefined;
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader(header as { alg: string })
+    .sign(key, crit === undefined ? undefined : { crit });
+}
+
+/** Now, in whole seconds, per `clock`. */
+export function seconds(clock: Clock): number {
+  return Math.floor(clock.now() / 1000);
+}

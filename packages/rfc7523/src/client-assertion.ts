@@ -1,0 +1,139 @@
+import {
+  cloneRequest,
+  formDecode,
+  formEncode,
+  type HttpRequest,
+  InvalidArgumentError,
+  isFormContentType,
+} from '@x/core';
+import { type ClientAuthContext, setFormParams } from '@x/oauth2';
+import { assertExtraClaims, assertExtraHeaders, assertLifetime } from './assertion.js';
+
+/**
+ * What `ClientSecretJWT` and `PrivateKeyJWT` share: the audience rule, the
+ * option checks, and how the assertion goes into the request (RFC 7523 2.2).
+ */
+
+/** The `client_assertion_type` of a JWT client assertion (RFC 7523 2.2). */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * Who the assertion is addressed to (`aud`):
+ * - `tokenEndpoint` (default): the `tokenEndpoint` given to the method, else
+ *   the client's token endpoint (or, without one, the URL of the request);
+ * - `issuer`: the authorization server's issuer identifier, from the
+ *   client's `metadata.issuer` (what draft-ietf-oauth-rfc7523bis recommends).
+ */
+export type ClientAssertionAudience = 'tokenEndpoint' | 'issuer';
+
+/** Options both JWT client-authentication methods take. */
+export interface JWTClientAuthOptions {
+  /** More claims for the assertion. May not set `iss`, `sub`, `aud`, `exp`, `iat` or `jti`. */
+  claims?: Readonly<Record<string, unknown>> | undefined;
+  /** More JOSE header parameters. May not set `alg`. */
+  headers?: Readonly<Record<string, unknown>> | undefined;
+  /** Seconds from `iat` to `exp`. @defaultValue 60 */
+  expiresIn?: number | undefined;
+  /** @defaultValue 'tokenEndpoint' */
+  audience?: ClientAssertionAudience | undefined;
+}
+
+/** The checked settings of a JWT client-authentication method. */
+export interface JWTClientAuthSettings {
+  tokenEndpoint: string | undefined;
+  audience: ClientAssertionAudience;
+  claims: Readonly<Record<string, unknown>>;
+  headers: Readonly<Record<string, unknown>>;
+  expiresIn: number;
+}
+
+/** Splits `(tokenEndpoint?, options?)` / `(options?)` and checks the shared options. */
+export function jwtClientAuthSettings<T extends JWTClientAuthOptions>(
+  first: string | URL | T | undefined,
+  second: T | undefined,
+  method: string,
+): [JWTClientAuthSettings, Partial<T>] {
+  let endpoint: string | undefined;
+  let options: Partial<T>;
+  if (typeof first === 'string' || first instanceof URL) {
+    endpoint = String(first);
+    if (!URL.canParse(endpoint)) {
+      throw new InvalidArgumentError(`${method}: tokenEndpoint is not an absolute URL`);
+    }
+    options = second ?? {};
+  } else if (first === undefined || first === null) {
+    options = second ?? {};
+  } else {
+    options = first;
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${method}: options must be an object`);
+  }
+  const audience = options.audience ?? 'tokenEndpoint';
+  if (audience !== 'tokenEndpoint' && audience !== 'issuer') {
+    throw new InvalidArgumentError(`${method}: audience must be "tokenEndpoint" or "issuer"`);
+  }
+  if (audience === 'issuer' && endpoint !== undefined) {
+    throw new InvalidArgumentError(
+      `${method}: pass either a tokenEndpoint (the audience) or audience: "issuer", not both`,
+    );
+  }
+  return [
+    {
+      tokenEndpoint: endpoint,
+      audience,
+      claims: assertExtraClaims(options.claims),
+      headers: assertExtraHeaders(options.headers),
+      expiresIn: assertLifetime(options.expiresIn),
+    },
+    options,
+  ];
+}
+
+/**
+ * The `aud` of a client assertion: the issuer when configured so, else the
+ * method's token endpoint, else the client's (`context.tokenEndpoint`).
+ *
+ * @throws InvalidArgumentError for `audience: 'issuer'` on a client without `metadata.issuer`.
+ */
+export function clientAssertionAudience(
+  settings: Pick<JWTClientAuthSettings, 'tokenEndpoint' | 'audience'>,
+  context: ClientAuthContext,
+): string {
+  if (settings.audience === 'issuer') {
+    if (typeof context.issuer !== 'string' || context.issuer.length === 0) {
+      throw new InvalidArgumentError(
+        'audience "issuer" needs the issuer identifier: give the client metadata.issuer',
+      );
+    }
+    return context.issuer;
+  }
+  return settings.tokenEndpoint ?? context.tokenEndpoint;
+}
+
+/**
+ * Returns `request` authenticated with a client assertion: `client_id`,
+ * `client_assertion_type` and `client_assertion` in the form body; any
+ * `client_secret` parameter and `Authorization` header removed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @example const out = withClientAssertion(request, 'client-id', jwt)
+ */
+export function withClientAssertion(
+  request: HttpRequest,
+  clientId: string,
+  assertion: string,
+): HttpRequest {
+  let base = request;
+  if (request.body && isFormContentType(request.headers.get('content-type'))) {
+    const kept = formDecode(request.body).filter(([name]) => name !== 'client_secret');
+    base = cloneRequest(request, { body: formEncode(kept) });
+  }
+  const out = setFormParams(base, [
+    ['client_id', clientId],
+    ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+    ['client_assertion', assertion],
+  ]);
+  out.headers.delete('authorization');
+  return out;
+}
