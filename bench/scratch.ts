@@ -1,34 +1,88 @@
-import { createHmac, createSign, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
+import { OAuth1Auth, signRequest } from '@x/oauth1';
 import OAuth from 'oauth-1.0a';
-import { signRequest, OAuth1Auth } from '@x/oauth1';
-import { runGroup, printTable } from './src/harness.js';
+import { printTable, runGroup } from './src/harness.js';
 
-const URLS = 'https://api.example.com/1.1/statuses/home_timeline.json?count=20&include_entities=true';
-const cred = { clientId: 'xvz1evFS4wEEPTGEFPHBog', clientSecret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw', token: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', tokenSecret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE' };
-const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const URLS =
+  'https://api.example.com/1.1/statuses/home_timeline.json?count=20&include_entities=true';
+const cred = {
+  clientId: 'xvz1evFS4wEEPTGEFPHBog',
+  clientSecret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+  token: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb',
+  tokenSecret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+};
+const enc = (s: string) =>
+  encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 const values = { nonce: 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg', timestamp: 1318622958 };
 function minimal() {
   const u = new URL(URLS);
-  const params: [string,string][] = [...u.searchParams, ['oauth_consumer_key', cred.clientId], ['oauth_nonce', values.nonce], ['oauth_signature_method','HMAC-SHA1'], ['oauth_timestamp', String(values.timestamp)], ['oauth_token', cred.token], ['oauth_version','1.0']];
-  const norm = params.map(([k,v]) => [enc(k), enc(v)] as const).sort((a,b)=> a[0]<b[0]?-1:a[0]>b[0]?1:a[1]<b[1]?-1:a[1]>b[1]?1:0).map(([k,v])=>`${k}=${v}`).join('&');
+  const params: [string, string][] = [
+    ...u.searchParams,
+    ['oauth_consumer_key', cred.clientId],
+    ['oauth_nonce', values.nonce],
+    ['oauth_signature_method', 'HMAC-SHA1'],
+    ['oauth_timestamp', String(values.timestamp)],
+    ['oauth_token', cred.token],
+    ['oauth_version', '1.0'],
+  ];
+  const norm = params
+    .map(([k, v]) => [enc(k), enc(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
   const base = `GET&${enc(u.origin + u.pathname)}&${enc(norm)}`;
-  return createHmac('sha1', `${enc(cred.clientSecret)}&${enc(cred.tokenSecret)}`).update(base).digest('base64');
+  return createHmac('sha1', `${enc(cred.clientSecret)}&${enc(cred.tokenSecret)}`)
+    .update(base)
+    .digest('base64');
 }
-const oauth = new OAuth({ consumer: { key: cred.clientId, secret: cred.clientSecret }, signature_method: 'HMAC-SHA1', hash_function: (b, k) => createHmac('sha1', k).update(b).digest('base64') });
+const oauth = new OAuth({
+  consumer: { key: cred.clientId, secret: cred.clientSecret },
+  signature_method: 'HMAC-SHA1',
+  hash_function: (b, k) => createHmac('sha1', k).update(b).digest('base64'),
+});
 const req = { method: 'GET', url: URLS, headers: new Headers() };
 const auth = new OAuth1Auth({ ...cred });
-const g = { title: 'hmac', baseline: { name: 'minimal', fn: minimal }, candidates: [
-  { name: 'oauth-1.0a', fn: () => oauth.toHeader(oauth.authorize({ url: URLS, method: 'GET' }, { key: cred.token, secret: cred.tokenSecret })) },
-  { name: 'signRequest', fn: () => signRequest(req, cred, values) },
-  { name: 'OAuth1Auth', fn: () => auth.authorize(req) },
-  { name: 'async minimal', fn: async () => minimal() },
-]};
+const g = {
+  title: 'hmac',
+  baseline: { name: 'minimal', fn: minimal },
+  candidates: [
+    {
+      name: 'oauth-1.0a',
+      fn: () =>
+        oauth.toHeader(
+          oauth.authorize(
+            { url: URLS, method: 'GET' },
+            { key: cred.token, secret: cred.tokenSecret },
+          ),
+        ),
+    },
+    { name: 'signRequest', fn: () => signRequest(req, cred, values) },
+    { name: 'OAuth1Auth', fn: () => auth.authorize(req) },
+    { name: 'async minimal', fn: async () => minimal() },
+  ],
+};
 printTable(g, await runGroup({ ...g, rounds: 3, time: 400 }));
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const ko = createPrivateKey(pem);
-const r = { title: 'rsa', baseline: { name: 'pem', fn: () => createSign('RSA-SHA1').update('hello world').sign(pem, 'base64') }, candidates: [
-  { name: 'keyobject', fn: () => createSign('RSA-SHA1').update('hello world').sign(ko, 'base64') },
-  { name: 'signRequest', fn: () => signRequest(req, { ...cred, rsaKey: pem, signatureMethod: 'RSA-SHA1' }, values) },
-]};
+const r = {
+  title: 'rsa',
+  baseline: {
+    name: 'pem',
+    fn: () => createSign('RSA-SHA1').update('hello world').sign(pem, 'base64'),
+  },
+  candidates: [
+    {
+      name: 'keyobject',
+      fn: () => createSign('RSA-SHA1').update('hello world').sign(ko, 'base64'),
+    },
+    {
+      name: 'signRequest',
+      fn: () => signRequest(req, { ...cred, rsaKey: pem, signatureMethod: 'RSA-SHA1' }, values),
+    },
+  ],
+};
 printTable(r, await runGroup({ ...r, rounds: 3, time: 400 }));

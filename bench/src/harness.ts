@@ -23,7 +23,42 @@ export interface Group {
   time?: number;
   /** A note printed under the table (what the target is, what the baseline means). */
   note?: string;
+  /**
+   * A second task to compare with, printed as an extra ratio column headed
+   * `vs <label>`: for targets stated against a peer library rather than the
+   * baseline.
+   */
+  reference?: { task: string; label: string };
+  /** Runs once before the rounds (when the group is selected): warm caches, check outputs agree. */
+  setup?: () => Promise<void> | void;
+  /** Runs once after the rounds: close sessions, servers. */
+  teardown?: () => Promise<void> | void;
 }
+
+/**
+ * A table of counts rather than rates: each task runs once and reports a
+ * number (e.g. how many token requests 100 concurrent callers caused).
+ */
+export interface CountGroup {
+  kind: 'counts';
+  title: string;
+  /** What is counted, the column header, e.g. "token requests". */
+  unit: string;
+  tasks: Array<{ name: string; run: () => Promise<number> }>;
+  note?: string;
+}
+
+export interface CountRow {
+  group: string;
+  task: string;
+  count: number;
+}
+
+/** A group of either kind. */
+export type AnyGroup = Group | CountGroup;
+
+export const isCountGroup = (group: AnyGroup): group is CountGroup =>
+  'kind' in group && group.kind === 'counts';
 
 export interface Row {
   group: string;
@@ -46,6 +81,31 @@ export async function runGroup(group: Group): Promise<Row[]> {
   const tasks = [group.baseline, ...group.candidates];
   const samples = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
   const rounds = group.rounds ?? 5;
+  await group.setup?.();
+  try {
+    await runRounds(group, tasks, samples, rounds);
+  } finally {
+    await group.teardown?.();
+  }
+  const base = median(samples.get(group.baseline.name) ?? []);
+  return tasks.map((task) => {
+    const ops = median(samples.get(task.name) ?? []);
+    return {
+      group: group.title,
+      task: task.name,
+      opsPerSecond: ops,
+      ratio: ops / base,
+      baseline: task === group.baseline,
+    };
+  });
+}
+
+async function runRounds(
+  group: Group,
+  tasks: Task[],
+  samples: Map<string, number[]>,
+  rounds: number,
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     // Alternate the order each round so warm-up and GC pressure do not favour one task.
     const order = round % 2 === 0 ? tasks : [...tasks].reverse();
@@ -62,29 +122,40 @@ export async function runGroup(group: Group): Promise<Row[]> {
       samples.get(task.name)?.push(1000 / result.period);
     }
   }
-  const base = median(samples.get(group.baseline.name) ?? []);
-  return tasks.map((task) => {
-    const ops = median(samples.get(task.name) ?? []);
-    return {
-      group: group.title,
-      task: task.name,
-      opsPerSecond: ops,
-      ratio: ops / base,
-      baseline: task === group.baseline,
-    };
-  });
 }
 
-/** Prints a group's rows as a table with the ratio to the baseline. */
+/** Prints a group's rows as a table with the ratio to the baseline (and to the reference). */
 export function printTable(group: Group, rows: Row[]): void {
   const width = Math.max(...rows.map((r) => r.task.length), 4);
+  const reference = group.reference;
+  const refOps = reference && rows.find((r) => r.task === reference.task)?.opsPerSecond;
+  const refHeader = reference ? `  vs ${reference.label}` : '';
   console.log(`\n${group.title}`);
-  console.log(`  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ratio`);
+  console.log(`  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(16)}${refHeader}`);
   for (const row of rows) {
     const ratio = row.baseline ? '1.00× (baseline)' : `${row.ratio.toFixed(2)}×`;
+    const vsRef = refOps ? `  ${(row.opsPerSecond / refOps).toFixed(2)}×` : '';
     console.log(
-      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio}`,
+      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(16)}${vsRef}`,
     );
   }
+  if (group.note) console.log(`  ${group.note}`);
+}
+
+/** Runs every task of a count group once, in order. */
+export async function runCounts(group: CountGroup): Promise<CountRow[]> {
+  const rows: CountRow[] = [];
+  for (const task of group.tasks) {
+    rows.push({ group: group.title, task: task.name, count: await task.run() });
+  }
+  return rows;
+}
+
+/** Prints a count group's rows. */
+export function printCounts(group: CountGroup, rows: CountRow[]): void {
+  const width = Math.max(...rows.map((r) => r.task.length), 4);
+  console.log(`\n${group.title}`);
+  console.log(`  ${'task'.padEnd(width)}  ${group.unit}`);
+  for (const row of rows) console.log(`  ${row.task.padEnd(width)}  ${String(row.count).padStart(group.unit.length)}`);
   if (group.note) console.log(`  ${group.note}`);
 }

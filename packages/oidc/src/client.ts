@@ -525,7 +525,11 @@ export class OIDCClient extends OAuth2Client {
         try {
           token = await super.fetchToken(url, {
             ...rest,
-            authorizationResponse: withIssuer(callback, this.issuer, rest.redirectUri ?? this.redirectUri),
+            authorizationResponse: withIssuer(
+              callback,
+              this.issuer,
+              rest.redirectUri ?? this.redirectUri,
+            ),
             grantType: 'implicit',
           });
         } finally {

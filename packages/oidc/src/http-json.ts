@@ -32,14 +32,11 @@ export async function send(
   url: string,
   accept: string,
   signal: AbortSignal | undefined,
-  headers?: Headers,
 ): Promise<HttpResponse> {
-  const requestHeaders = new Headers(headers);
-  requestHeaders.set('accept', accept);
   let response: unknown;
   try {
     response = await transport(
-      { method: 'GET', url, headers: requestHeaders },
+      { method: 'GET', url, headers: new Headers({ accept }) },
       signal === undefined ? undefined : { signal },
     );
   } catch (error) {

@@ -359,6 +359,7 @@ async function checkHash(
  * that was validated when it was received (a stored token), or for display.
  * `undefined` when it cannot be decoded.
  *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
  * @example const claims = idTokenClaims(JSON.parse(stored).id_token)
  */
 export function idTokenClaims(idToken: string | undefined): IdTokenClaims | undefined {

@@ -132,6 +132,7 @@ function readKeySet(
  * A key set you already hold (a provider's JWKS you pinned, keys in tests).
  *
  * @throws InvalidArgumentError when `jwks` is not `{ keys: [...] }`.
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  * @example
  * const keys = localKeySet({ keys: [publicJwk] })
  * await validateIdToken(idToken, { issuer, clientId, keys, nonce })

@@ -111,23 +111,30 @@ describe('refusals', () => {
     }
   });
 
+  const doc = (changes: Record<string, unknown>) => ({ ...oidcDocument(issuer()), ...changes });
   it.each([
-    ['not JSON', '<html>login</html>', /not valid JSON/],
-    ['an array', [oidcDocument('x')], /not a JSON object/],
-    ['no issuer', { ...oidcDocument('x'), issuer: undefined }, /no issuer/],
-    ['a missing jwks_uri', { jwks_uri: undefined }, /no jwks_uri/],
-    ['a missing subject_types_supported', { subject_types_supported: undefined }, /subject_types/],
-    ['a non-string endpoint', { token_endpoint: 42 }, /token_endpoint is not an absolute URL/],
-    ['a relative endpoint', { userinfo_endpoint: '/me' }, /userinfo_endpoint/],
-    ['a malformed list', { response_types_supported: 'code' }, /response_types_supported/],
+    ['not JSON', () => '<html>login</html>', /not valid JSON/],
+    ['an array', () => [oidcDocument(issuer())], /not a JSON object/],
+    ['no issuer', () => doc({ issuer: undefined }), /no issuer/],
+    ['a missing jwks_uri', () => doc({ jwks_uri: undefined }), /no jwks_uri/],
+    [
+      'a missing subject_types_supported',
+      () => doc({ subject_types_supported: undefined }),
+      /subject_types/,
+    ],
+    [
+      'a non-string endpoint',
+      () => doc({ token_endpoint: 42 }),
+      /token_endpoint is not an absolute URL/,
+    ],
+    ['a relative endpoint', () => doc({ userinfo_endpoint: '/me' }), /userinfo_endpoint/],
+    [
+      'a malformed list',
+      () => doc({ response_types_supported: 'code' }),
+      /response_types_supported/,
+    ],
   ])('refuses a document with %s', async (_name, body, message) => {
-    answer = () => ({
-      status: 200,
-      body:
-        typeof body === 'object' && !Array.isArray(body) && !('issuer' in body && body.issuer === undefined)
-          ? { ...oidcDocument(issuer()), ...body }
-          : body,
-    });
+    answer = () => ({ status: 200, body: body() });
     await expect(discover(issuer(), options())).rejects.toMatchObject({
       code: 'ERR_INVALID_RESPONSE',
       message: expect.stringMatching(message),
@@ -142,7 +149,10 @@ describe('refusals', () => {
     await expect(discover(issuer(), options())).rejects.toMatchObject({
       code: 'ERR_INSECURE_TRANSPORT',
     });
-    const doc = { ...oidcDocument('https://op.test'), mtls_endpoint_aliases: { token_endpoint: 'http://op.test/t' } };
+    const doc = {
+      ...oidcDocument('https://op.test'),
+      mtls_endpoint_aliases: { token_endpoint: 'http://op.test/t' },
+    };
     expect(() => processMetadata(doc, 'https://op.test', 'openid-configuration')).toThrow(
       expect.objectContaining({ code: 'ERR_INSECURE_TRANSPORT' }),
     );

@@ -155,7 +155,12 @@ const table: Row[] = [
     code: 'ERR_ID_TOKEN_ISS',
     check: 'iss',
   },
-  { name: 'wrong aud', build: () => token({ aud: 'other' }), code: 'ERR_ID_TOKEN_AUD', check: 'aud' },
+  {
+    name: 'wrong aud',
+    build: () => token({ aud: 'other' }),
+    code: 'ERR_ID_TOKEN_AUD',
+    check: 'aud',
+  },
   {
     name: 'multiple aud without azp',
     build: () => token({ aud: [CLIENT, 'other'] }),
@@ -168,7 +173,12 @@ const table: Row[] = [
     code: 'ERR_ID_TOKEN_AZP',
     check: 'azp',
   },
-  { name: 'expired', build: () => token({ exp: now - 60 }), code: 'ERR_ID_TOKEN_EXP', check: 'exp' },
+  {
+    name: 'expired',
+    build: () => token({ exp: now - 60 }),
+    code: 'ERR_ID_TOKEN_EXP',
+    check: 'exp',
+  },
   {
     name: 'iat in the future',
     build: () => token({ iat: now + 120 }),
@@ -250,7 +260,8 @@ const table: Row[] = [
   },
   {
     name: 'alg none',
-    build: async () => `${b64u(JSON.stringify({ alg: 'none' }))}.${b64u(JSON.stringify(claims()))}.`,
+    build: async () =>
+      `${b64u(JSON.stringify({ alg: 'none' }))}.${b64u(JSON.stringify(claims()))}.`,
     code: 'ERR_ID_TOKEN_ALG',
     check: 'alg-none',
   },
@@ -395,7 +406,9 @@ describe('each check failing on its own', () => {
     expect((await refusal(validate(await token({ exp: '9999999999' })))).code).toBe(
       'ERR_ID_TOKEN_EXP',
     );
-    expect((await refusal(validate(await token({ iat: undefined })))).code).toBe('ERR_ID_TOKEN_IAT');
+    expect((await refusal(validate(await token({ iat: undefined })))).code).toBe(
+      'ERR_ID_TOKEN_IAT',
+    );
     expect((await refusal(validate(await token({ sub: 42 })))).code).toBe('ERR_ID_TOKEN_SUB');
     expect((await refusal(validate(await token({ aud: [CLIENT, 7] })))).code).toBe(
       'ERR_ID_TOKEN_AUD',
@@ -436,9 +449,9 @@ describe('garbage', () => {
   const garbage = fc.oneof(
     fc.string({ maxLength: 200 }),
     fc.string({ unit: 'binary', maxLength: 100 }),
-    fc.tuple(fc.oneof(header, json, segment), fc.oneof(json, segment), segment).map((parts) =>
-      parts.join('.'),
-    ),
+    fc
+      .tuple(fc.oneof(header, json, segment), fc.oneof(json, segment), segment)
+      .map((parts) => parts.join('.')),
     fc.array(fc.oneof(segment, json), { maxLength: 6 }).map((parts) => parts.join('.')),
   );
 

@@ -51,7 +51,13 @@ beforeAll(async () => {
         client_secret: 'hybrid-client-secret-0123456789abcdefghijklmn',
         application_type: 'native',
         grant_types: ['authorization_code', 'implicit', 'refresh_token'],
-        response_types: ['code', 'code id_token', 'code id_token token', 'id_token token', 'id_token'],
+        response_types: [
+          'code',
+          'code id_token',
+          'code id_token token',
+          'id_token token',
+          'id_token',
+        ],
       },
     },
     configuration: {
@@ -174,7 +180,12 @@ describe('the code flow with PKCE and nonce', () => {
 
     const client = clientFor(as.clients.web as TestClient, { scope: 'api:read' });
     const { state, codeVerifier, nonce } = session;
-    const token = await client.fetchToken({ authorizationResponse: callback, state, codeVerifier, nonce });
+    const token = await client.fetchToken({
+      authorizationResponse: callback,
+      state,
+      codeVerifier,
+      nonce,
+    });
     expect(client.claims?.sub).toBe('bob');
     expect(token.scope).toContain('openid');
   });
@@ -362,8 +373,9 @@ describe('key rotation', () => {
     const newKid = await rotating.rotateSigningKey();
     clock.advance(31); // past the cooldown since the first fetch
     const refreshed = await client.refreshToken();
-    expect(JSON.parse(Buffer.from(refreshed.id_token?.split('.')[0] ?? '', 'base64url').toString()))
-      .toMatchObject({ kid: newKid });
+    expect(
+      JSON.parse(Buffer.from(refreshed.id_token?.split('.')[0] ?? '', 'base64url').toString()),
+    ).toMatchObject({ kid: newKid });
     expect(client.claims?.sub).toBe('alice');
     expect(jwksRequests()).toBe(start + 2);
 
@@ -381,7 +393,9 @@ describe('key rotation', () => {
       );
       for (const result of results) {
         expect(result.status).toBe('rejected');
-        expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_ID_TOKEN_KEY' });
+        expect((result as PromiseRejectedResult).reason).toMatchObject({
+          code: 'ERR_ID_TOKEN_KEY',
+        });
       }
     };
     await flood(100); // within the cooldown of the rotation fetch: no fetch at all
@@ -426,10 +440,12 @@ describe('implicit and hybrid responses', () => {
     fragment.set('code', `${fragment.get('code')}x`);
     callback.hash = fragment.toString();
     const tokenRequests = sent.filter((r) => r.url === as.endpoints.token).length;
-    await expect(client.fetchToken({ authorizationResponse: callback.href })).rejects.toMatchObject({
-      code: 'ERR_ID_TOKEN_C_HASH',
-      check: 'c-hash',
-    });
+    await expect(client.fetchToken({ authorizationResponse: callback.href })).rejects.toMatchObject(
+      {
+        code: 'ERR_ID_TOKEN_C_HASH',
+        check: 'c-hash',
+      },
+    );
     expect(sent.filter((r) => r.url === as.endpoints.token).length).toBe(tokenRequests);
     expect(client.token).toBeUndefined();
   });
@@ -453,9 +469,11 @@ describe('implicit and hybrid responses', () => {
     const fragment = new URLSearchParams(callback.hash.slice(1));
     fragment.set('access_token', 'an-access-token-from-elsewhere');
     callback.hash = fragment.toString();
-    await expect(client.fetchToken({ authorizationResponse: callback.href })).rejects.toMatchObject({
-      code: 'ERR_ID_TOKEN_AT_HASH',
-    });
+    await expect(client.fetchToken({ authorizationResponse: callback.href })).rejects.toMatchObject(
+      {
+        code: 'ERR_ID_TOKEN_AT_HASH',
+      },
+    );
     expect(client.token).toBeUndefined();
   });
 

@@ -45,7 +45,9 @@ export function recordingTransport(): { transport: Transport; sent: SentRequest[
 }
 
 /** A clock the test can move forward. */
-export function movableClock(start = Date.now()): Clock & { advance(seconds: number): void } {
+export function movableClock(
+  start: number = Date.now(),
+): Clock & { advance(seconds: number): void } {
   let now = start;
   return {
     now: () => now,
@@ -67,7 +69,10 @@ export interface TestKey {
 let counter = 0;
 
 /** A fresh key pair for `alg` (RS256 by default). */
-export async function testKey(alg = 'RS256', kid = `key-${++counter}`): Promise<TestKey> {
+export async function testKey(
+  alg: string = 'RS256',
+  kid: string = `key-${++counter}`,
+): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return { privateKey, publicKey, publicJwk, kid, alg };

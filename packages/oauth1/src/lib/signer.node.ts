@@ -14,9 +14,10 @@
 import { createHmac, KeyObject, sign } from 'node:crypto';
 import { type HashAlgorithm, importHmacKey, KEY_CACHE_SIZE } from '../rfc5849/keys.js';
 import { LruCache } from './lru.js';
+import type { HmacBase64, RsaBase64, SignerName } from './signer-types.js';
 
-/** Which implementation `#signer` resolved to. */
-export const SIGNER: 'web-crypto' | 'node' = 'node';
+/** Which back end `#signer` resolved to. */
+export const SIGNER: SignerName = 'node';
 
 const NODE_HASH: Record<HashAlgorithm, string> = {
   'SHA-1': 'sha1',
@@ -35,11 +36,10 @@ const hmac = (secret: KeyObject, data: string, hash: HashAlgorithm): string =>
   createHmac(NODE_HASH[hash], secret).update(data, 'utf8').digest('base64');
 
 /**
- * The base64 HMAC of `data` (its UTF-8 bytes) under `key` (the RFC 5849
- * 3.4.2 key string): a promise the first time a key is seen (it is
- * imported), a string from then on.
+ * HMAC over a `KeyObject`: a promise the first time a key is seen (it is
+ * imported by `importHmacKey`), a string from then on.
  */
-export function hmacBase64(key: string, data: string, hash: HashAlgorithm): Promise<string> | string {
+export const hmacBase64: HmacBase64 = (key, data, hash) => {
   const cache = hmacKeys[hash];
   const secret = cache.get(key);
   if (secret) return hmac(secret, data, hash);
@@ -48,19 +48,16 @@ export function hmacBase64(key: string, data: string, hash: HashAlgorithm): Prom
     cache.set(key, keyObject);
     return hmac(keyObject, data, hash);
   });
-}
+};
 
 const rsaKeys = new WeakMap<CryptoKey, KeyObject>();
 
-/**
- * The base64 RSASSA-PKCS1-v1_5 signature of `data` (its UTF-8 bytes) with an
- * RSA private key imported for `hash`.
- */
-export function rsaBase64(key: CryptoKey, data: string, hash: HashAlgorithm): string {
+/** RSASSA-PKCS1-v1_5 with `crypto.sign`, over the key's `KeyObject`. Always a string. */
+export const rsaBase64: RsaBase64 = (key, data, hash) => {
   let keyObject = rsaKeys.get(key);
   if (!keyObject) {
     keyObject = KeyObject.from(key);
     rsaKeys.set(key, keyObject);
   }
   return sign(NODE_HASH[hash], Buffer.from(data, 'utf8'), keyObject).toString('base64');
-}
+};

@@ -8,26 +8,19 @@
  * synchronous, for throughput. Both produce byte-identical signatures (the
  * tests run the same vectors through each).
  */
-import type { HashAlgorithm } from '../rfc5849/keys.js';
 import { importHmacKey } from '../rfc5849/keys.js';
 import { base64FromBytes, utf8Bytes } from './bytes.js';
+import type { HmacBase64, RsaBase64, SignerName } from './signer-types.js';
 
-/** Which implementation `#signer` resolved to. */
-export const SIGNER: 'web-crypto' | 'node' = 'web-crypto';
+/** Which back end `#signer` resolved to. */
+export const SIGNER: SignerName = 'web-crypto';
 
-/**
- * The base64 HMAC of `data` (its UTF-8 bytes) under `key` (the RFC 5849
- * 3.4.2 key string). The imported key is cached by {@link importHmacKey}.
- */
-export async function hmacBase64(key: string, data: string, hash: HashAlgorithm): Promise<string> {
+/** HMAC with the key imported once and cached by `importHmacKey`. Always a promise. */
+export const hmacBase64: HmacBase64 = async (key, data, hash) => {
   const imported = await importHmacKey(key, hash);
   return base64FromBytes(await crypto.subtle.sign('HMAC', imported, utf8Bytes(data)));
-}
+};
 
-/**
- * The base64 RSASSA-PKCS1-v1_5 signature of `data` (its UTF-8 bytes) with an
- * RSA private key imported for `hash`.
- */
-export async function rsaBase64(key: CryptoKey, data: string, _hash: HashAlgorithm): Promise<string> {
-  return base64FromBytes(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, utf8Bytes(data)));
-}
+/** RSASSA-PKCS1-v1_5 with `crypto.subtle.sign`. Always a promise. */
+export const rsaBase64: RsaBase64 = async (key, data) =>
+  base64FromBytes(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, utf8Bytes(data)));
