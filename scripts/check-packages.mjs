@@ -4,7 +4,7 @@
 // checks the tarball with publint --strict and Are-The-Types-Wrong.
 // Run after `turbo run build`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');

@@ -1,21 +1,43 @@
 /**
  * `pnpm bench [filter]`: runs every benchmark group (or those whose title
- * contains the filter) and prints ops/s with the ratio to each group's
- * baseline, measured in the same run.
+ * contains the filter, case-insensitive) and prints ops/s with the ratio to
+ * each group's baseline measured in the same run, or counts for count
+ * groups.
  */
-import { type Group, printTable, runGroup } from './harness.js';
+import { startTokenServer } from './fixtures/token-server.js';
+import {
+  type AnyGroup,
+  isCountGroup,
+  printCounts,
+  printTable,
+  runCounts,
+  runGroup,
+} from './harness.js';
 import { startLoopbackServer } from './loopback-server.js';
+import { loadLine, machineLine } from './machine.js';
 import { adapterGroups } from './suites/adapters.js';
+import { oauth1SigningGroups } from './suites/oauth1-signing.js';
+import { oauth2RefreshGroups } from './suites/oauth2-refresh.js';
+import { oauth2SessionGroups } from './suites/oauth2-session.js';
 
 const filter = process.argv[2]?.toLowerCase();
 const server = await startLoopbackServer();
+const tokenServer = await startTokenServer();
 try {
-  const groups: Group[] = [...adapterGroups(server)];
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+  const groups: AnyGroup[] = [
+    ...adapterGroups(server),
+    ...oauth1SigningGroups(),
+    ...oauth2SessionGroups(server),
+    ...oauth2RefreshGroups(server, tokenServer),
+  ];
+  console.log(machineLine());
+  console.log(`before: ${loadLine()}`);
   for (const group of groups) {
     if (filter && !group.title.toLowerCase().includes(filter)) continue;
-    printTable(group, await runGroup(group));
+    if (isCountGroup(group)) printCounts(group, await runCounts(group));
+    else printTable(group, await runGroup(group));
   }
+  console.log(`\nafter: ${loadLine()}`);
 } finally {
-  await server.close();
+  await Promise.all([server.close(), tokenServer.close()]);
 }

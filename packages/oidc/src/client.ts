@@ -562,7 +562,9 @@ export class OIDCClient extends OAuth2Client {
    * response is validated and must keep the original's `iss`, `sub`, `aud`,
    * `azp` and `auth_time` (OIDC Core 12.2) before the token is stored; when
    * the response has none, the previous id_token is carried over (as the
-   * refresh token is).
+   * refresh token is). The original is the current token's id_token, when the
+   * refresh token used is the current token's; otherwise the new id_token is
+   * validated on its own.
    *
    * @throws IdTokenError (`ERR_ID_TOKEN_REFRESH`, ...), and everything `OAuth2Client.refreshToken` throws.
    * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
