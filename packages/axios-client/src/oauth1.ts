@@ -47,8 +47,9 @@ export class OAuth1Session extends Session {
   readonly fetchAccessToken: OAuth1Client['fetchAccessToken'];
 
   constructor(options: OAuth1SessionOptions) {
-    const { axios, instance, tokenInstance, timeout, maxRedirects, ...clientOptions } = options;
-    super({ axios, instance, tokenInstance, timeout, maxRedirects });
+    const { axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents, ...clientOptions } =
+      options;
+    super({ axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents });
     const client = new OAuth1Client({ ...clientOptions, transport: this.transport });
     this.client = client;
     this.authenticator = client;

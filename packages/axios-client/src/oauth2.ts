@@ -53,8 +53,9 @@ export class OAuth2Session extends Session {
   readonly registerClientAuthMethod: OAuth2Client['registerClientAuthMethod'];
 
   constructor(options: OAuth2SessionOptions) {
-    const { axios, instance, tokenInstance, timeout, maxRedirects, ...clientOptions } = options;
-    super({ axios, instance, tokenInstance, timeout, maxRedirects });
+    const { axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents, ...clientOptions } =
+      options;
+    super({ axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents });
     const client = new OAuth2Client({ ...clientOptions, transport: this.transport });
     this.client = client;
     this.authenticator = client;

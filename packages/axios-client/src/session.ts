@@ -19,6 +19,13 @@ export interface SessionOptions extends AttachOptions {
   tokenInstance?: AxiosInstance | undefined;
   /** Milliseconds before a token request fails with `ERR_TIMEOUT`. @defaultValue 30000 */
   timeout?: number | undefined;
+  /**
+   * `close()` also destroys the `httpAgent` and `httpsAgent` of `session.axios`
+   * (calls their `destroy()`), ending their idle keep-alive connections: the
+   * session owns them. Node's global agents (used when none is set) are never
+   * destroyed. @defaultValue false
+   */
+  ownsAgents?: boolean | undefined;
 }
 
 /** What token requests take from the session's instance: how to connect, nothing about the API. */
@@ -46,6 +53,7 @@ export class Session {
   readonly transport: Transport;
   readonly #closer = new AbortController();
   readonly #detach: () => void;
+  readonly #agents: ReadonlySet<{ destroy?: unknown }>;
 
   constructor(options: SessionOptions = {}) {
     if (options.instance !== undefined && options.axios !== undefined) {
@@ -56,6 +64,11 @@ export class Session {
     const closed = this.#closer.signal;
     const defaults = this.axios.defaults;
     const network = Object.fromEntries(NETWORK.map((name) => [name, defaults[name]]));
+    const agents: unknown[] =
+      options.ownsAgents === true ? [defaults.httpAgent, defaults.httpsAgent] : [];
+    this.#agents = new Set(
+      agents.filter((a): a is { destroy?: unknown } => typeof a === 'object' && a !== null),
+    );
     const tokens = options.tokenInstance ?? axios.create(network);
     this.transport = createTransport(tokens, { timeout: options.timeout }, closed);
     const current: Authenticator = {
@@ -78,13 +91,15 @@ export class Session {
 
   /**
    * Aborts every request in flight, token requests included
-   * (`ERR_SESSION_CLOSED`), removes the authenticator's interceptors and
-   * refuses every later request of `session.axios`. Idempotent.
+   * (`ERR_SESSION_CLOSED`), removes the authenticator's interceptors,
+   * refuses every later request of `session.axios`, and destroys its agents
+   * when `ownsAgents` is set. Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.#closer.abort(new TransportError('ERR_SESSION_CLOSED', 'the session is closed'));
     this.#detach();
+    for (const agent of this.#agents) if (typeof agent.destroy === 'function') agent.destroy();
   }
 
   /** Closes the session: `await using session = new Session(...)`. */

@@ -93,6 +93,26 @@ describe('Session (axios)', () => {
     }
   });
 
+  it('close() destroys the agents of session.axios only when it owns them', async () => {
+    const owned = new Agent({ keepAlive: true });
+    const borrowed = new Agent({ keepAlive: true });
+    const sessions = [
+      new Session({ axios: { httpAgent: owned }, ownsAgents: true }),
+      new Session({ axios: { httpAgent: borrowed } }),
+    ];
+    for (const session of sessions) {
+      expect((await session.axios.get(api.url)).status).toBe(200);
+      expect(
+        (await session.transport({ method: 'GET', url: api.url, headers: new Headers() })).status,
+      ).toBe(200);
+    }
+    const idle = (agent: Agent): number => Object.values(agent.freeSockets).flat().length;
+    expect([idle(owned), idle(borrowed)]).toEqual([1, 1]); // kept alive, shared by token requests
+    await Promise.all(sessions.map((session) => session.close()));
+    await expect.poll(() => [idle(owned), idle(borrowed)]).toEqual([0, 1]); // sockets close async
+    borrowed.destroy();
+  });
+
   it('closes at the end of an `await using` block', async () => {
     let escaped: Session | undefined;
     {

@@ -146,6 +146,21 @@ export function requestParameters(
 }
 
 /**
+ * Parses a request URL once, for signing: core's `parseUrl` with a single
+ * parse (no `URL.canParse` first), the same error for a URL that is not
+ * absolute.
+ *
+ * @throws InvalidArgumentError
+ */
+export function parseRequestUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new InvalidArgumentError('URL is not an absolute URL');
+  }
+}
+
+/**
  * {@link requestParameters} from an already parsed URL and the request's form
  * body (from {@link formBodyOf}), so that signing parses the URL once.
  */

@@ -12,7 +12,6 @@ import {
   type HttpRequest,
   InvalidArgumentError,
   type ParamList,
-  parseUrl,
   type TransportSecurityOptions,
 } from '@x/core';
 import {
@@ -21,6 +20,7 @@ import {
   formBodyOf,
   normalizeEncoded,
   parametersOf,
+  parseRequestUrl,
 } from './base-string.js';
 import { computeBodyHash } from './body-hash.js';
 import type { RsaPrivateKeyInput } from './keys.js';
@@ -133,6 +133,11 @@ function protocolParameters(options: OAuth1SigningOptions, values: SigningValues
   return params;
 }
 
+/** Whether the request's own parameter `name` is one that signing adds. */
+function isProtocolParameter(name: string, oauth: ParamList): boolean {
+  return name === 'oauth_signature' || oauth.some(([added]) => added === name);
+}
+
 /**
  * Signs `request` with the given nonce and timestamp and returns a copy
  * carrying the protocol parameters and `oauth_signature` in the
@@ -199,15 +204,15 @@ export async function signRequest(
     oauth.push(['oauth_body_hash', await computeBodyHash(request.body, bodyHash)]);
   }
 
-  const added = new Set(oauth.map(([name]) => name)).add('oauth_signature');
   if (type === 'QUERY') {
     // Re-signing a request that went out with QUERY (a redirect hop that kept
     // the query): the earlier protocol parameters give way to the new ones.
+    const added = new Set(oauth.map(([name]) => name)).add('oauth_signature');
     request = { ...request, url: removeQueryParameters(request.url, added) };
   }
-  const target = parseUrl(request.url);
+  const target = parseRequestUrl(request.url);
   const own = parametersOf(target, form);
-  const clash = own.find(([name]) => added.has(name));
+  const clash = own.find(([name]) => name.startsWith('oauth_') && isProtocolParameter(name, oauth));
   if (clash) {
     throw new InvalidArgumentError(
       `the request already carries ${clash[0]}; protocol parameters must appear once`,

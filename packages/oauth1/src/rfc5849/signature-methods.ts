@@ -86,9 +86,17 @@ export function signingKey(clientSecret: string, tokenSecret: string): string {
 }
 
 function hmac(hash: HashAlgorithm): SignatureMethod {
+  // The last key built: a client signs request after request with the same secrets.
+  let last = { clientSecret: '', tokenSecret: '', key: signingKey('', '') };
+  const keyOf = ({ clientSecret, tokenSecret }: SigningKeys): string => {
+    if (clientSecret !== last.clientSecret || tokenSecret !== last.tokenSecret) {
+      last = { clientSecret, tokenSecret, key: signingKey(clientSecret, tokenSecret) };
+    }
+    return last.key;
+  };
   // Synchronous on Node (`#signer` resolves to node:crypto there), a promise elsewhere.
   const sign = (baseString: string, keys: SigningKeys): Promise<string> | string =>
-    hmacBase64(signingKey(keys.clientSecret, keys.tokenSecret), baseString, hash);
+    hmacBase64(keyOf(keys), baseString, hash);
   return {
     bodyHash: hash,
     sign,

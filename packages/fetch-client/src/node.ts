@@ -1,0 +1,2 @@
+// Filled in by the OIDC session / mutual TLS work.
+export {};
