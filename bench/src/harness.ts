@@ -131,7 +131,9 @@ export function printTable(group: Group, rows: Row[]): void {
   const refOps = reference && rows.find((r) => r.task === reference.task)?.opsPerSecond;
   const refHeader = reference ? `  vs ${reference.label}` : '';
   console.log(`\n${group.title}`);
-  console.log(`  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(16)}${refHeader}`);
+  console.log(
+    `  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(16)}${refHeader}`,
+  );
   for (const row of rows) {
     const ratio = row.baseline ? '1.00× (baseline)' : `${row.ratio.toFixed(2)}×`;
     const vsRef = refOps ? `  ${(row.opsPerSecond / refOps).toFixed(2)}×` : '';
@@ -156,6 +158,7 @@ export function printCounts(group: CountGroup, rows: CountRow[]): void {
   const width = Math.max(...rows.map((r) => r.task.length), 4);
   console.log(`\n${group.title}`);
   console.log(`  ${'task'.padEnd(width)}  ${group.unit}`);
-  for (const row of rows) console.log(`  ${row.task.padEnd(width)}  ${String(row.count).padStart(group.unit.length)}`);
+  for (const row of rows)
+    console.log(`  ${row.task.padEnd(width)}  ${String(row.count).padStart(group.unit.length)}`);
   if (group.note) console.log(`  ${group.note}`);
 }

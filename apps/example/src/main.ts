@@ -1,26 +1,25 @@
 /**
- * The example app. Until the end-to-end flows land (issue 8), it lists the
- * packages and where their documentation lives, reading each package.json so
- * the table cannot drift from the workspace.
+ * `pnpm demo`: every flow of every package, with both adapters, against
+ * servers started on 127.0.0.1 (free ports) for the run. Prints a line per
+ * flow, then a table; exits non-zero if any flow failed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { describeError, runDemo } from './demo.js';
+import { progressLine, resultTable } from './report.js';
 
-const packagesDir = join(import.meta.dirname, '..', '..', '..', 'packages');
-const rows: Array<[string, string, string]> = [];
-for (const dir of readdirSync(packagesDir).sort()) {
-  const pkg = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as {
-    name: string;
-    description?: string;
-    private?: boolean;
-  };
-  if (pkg.private) continue;
-  rows.push([pkg.name, pkg.description ?? '', `packages/${dir}/README.md`]);
+console.log('@x demo: every flow, fetch and axios, against local servers\n');
+try {
+  const results = await runDemo({
+    onStart(servers) {
+      console.log(`  OpenID Provider (oidc-provider)  ${servers.oidc.issuer}`);
+      console.log(`  OAuth 1.0a provider              ${servers.oauth1.url}`);
+      console.log(`  first-party token endpoint       ${servers.firstParty.url}\n`);
+    },
+    onResult: (result) => console.log(progressLine(result)),
+  });
+  console.log(`\n${resultTable(results)}`);
+  console.log('mTLS (RFC 8705) joins this table with issue 7.');
+  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+} catch (error) {
+  console.error(`the demo could not start: ${describeError(error)}`);
+  process.exitCode = 1;
 }
-
-const width = Math.max(...rows.map(([name]) => name.length));
-console.log('@x: OAuth 1.0a, OAuth 2.0 and OpenID Connect clients for TypeScript\n');
-for (const [name, description, readme] of rows) {
-  console.log(`${name.padEnd(width)}  ${description}\n${' '.repeat(width)}  → ${readme}`);
-}
-console.log('\nThe end-to-end demo of every flow lands with issue 8 (apps/example).');

@@ -94,7 +94,8 @@ function oauth10a(method: Method, fixed: boolean): () => string {
     oauth.getTimeStamp = () => TIMESTAMP;
   }
   const token = { key: TOKEN, secret: TOKEN_SECRET };
-  return () => oauth.toHeader(oauth.authorize({ url: URL_STRING, method: METHOD }, token)).Authorization;
+  return () =>
+    oauth.toHeader(oauth.authorize({ url: URL_STRING, method: METHOD }, token)).Authorization;
 }
 
 // ---- oauth-sign, with the header built the way `request` built it ------------
@@ -196,7 +197,9 @@ export function oauth1SigningGroups(): Group[] {
       setup: () =>
         checkSignaturesAgree('HMAC-SHA1', minimalHmac(), {
           [OURS]: async () =>
-            signatureOf((await signRequest(request, hmacOptions, fixed)).headers.get('authorization')),
+            signatureOf(
+              (await signRequest(request, hmacOptions, fixed)).headers.get('authorization'),
+            ),
           [OAUTH_10A]: () => signatureOf(hmac10a()),
           'oauth-sign': () => signatureOf(oauthSign('HMAC-SHA1')),
         }),
@@ -212,7 +215,9 @@ export function oauth1SigningGroups(): Group[] {
       setup: () =>
         checkSignaturesAgree('RSA-SHA1', minimalRsa(RSA_PRIVATE_PEM), {
           [OURS]: async () =>
-            signatureOf((await signRequest(request, rsaOptions, fixed)).headers.get('authorization')),
+            signatureOf(
+              (await signRequest(request, rsaOptions, fixed)).headers.get('authorization'),
+            ),
           [OAUTH_10A]: () => signatureOf(rsa10a()),
           'oauth-sign': () => signatureOf(oauthSign('RSA-SHA1')),
           'minimal, KeyObject': () => minimalRsa(keyObject),

@@ -20,12 +20,7 @@ import { OAuth2Session as FetchOAuth2Session } from '@x/fetch-client/oauth2';
 import { OAuth2Client } from '@x/oauth2';
 import { OAuth2Client as GoogleOAuth2Client } from 'google-auth-library';
 import { type AccessToken, AuthorizationCode } from 'simple-oauth2';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  expiredToken,
-  REFRESH_TOKEN,
-} from '../fixtures/oauth2-token.js';
+import { CLIENT_ID, CLIENT_SECRET, expiredToken, REFRESH_TOKEN } from '../fixtures/oauth2-token.js';
 import type { TokenServer } from '../fixtures/token-server.js';
 import type { CountGroup } from '../harness.js';
 import type { LoopbackServer } from '../loopback-server.js';
@@ -44,7 +39,10 @@ async function concurrently(
   return tokenServer.count;
 }
 
-export function oauth2RefreshGroups(server: LoopbackServer, tokenServer: TokenServer): CountGroup[] {
+export function oauth2RefreshGroups(
+  server: LoopbackServer,
+  tokenServer: TokenServer,
+): CountGroup[] {
   const ourOptions = () => ({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -58,13 +56,18 @@ export function oauth2RefreshGroups(server: LoopbackServer, tokenServer: TokenSe
       kind: 'counts',
       title: `OAuth 2 refresh: ${CALLERS} concurrent callers, expired token`,
       unit: 'token requests',
-      note: '@x/oauth2 refreshes single-flight: 1 request whatever the number of callers',
+      note:
+        '@x/oauth2 and google-auth-library share the refresh in flight (1 request); ' +
+        'simple-oauth2 leaves that to the caller (1 request per caller)',
       tasks: [
         {
           name: '@x/oauth2 OAuth2Client.ensureActiveToken()',
           run: () => {
             const client = new OAuth2Client({ ...ourOptions(), transport: fetchTransport() });
-            return concurrently(tokenServer, async () => (await client.ensureActiveToken()).access_token);
+            return concurrently(
+              tokenServer,
+              async () => (await client.ensureActiveToken()).access_token,
+            );
           },
         },
         {

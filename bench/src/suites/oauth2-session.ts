@@ -50,7 +50,8 @@ export function oauth2SessionGroups(server: LoopbackServer): Group[] {
           fn: async () => (await authFetch(server.url)).text(),
         },
       ],
-      rounds: 7,
+      rounds: 15,
+      time: 250,
       setup: () => {
         fetchSession = new FetchOAuth2Session(sessionOptions());
       },
@@ -69,7 +70,8 @@ export function oauth2SessionGroups(server: LoopbackServer): Group[] {
           fn: () => (axiosSession as AxiosOAuth2Session).axios.get(server.url),
         },
       ],
-      rounds: 7,
+      rounds: 15,
+      time: 250,
       setup: () => {
         axiosSession = new AxiosOAuth2Session(sessionOptions());
       },

@@ -56,7 +56,7 @@ export class OAuth2Session extends Session {
     const { axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents, ...clientOptions } =
       options;
     super({ axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents });
-    const client = new OAuth2Client({ ...clientOptions, transport: this.transport });
+    const client = this.createClient({ ...clientOptions, transport: this.transport });
     this.client = client;
     this.authenticator = client;
     this.createAuthorizationUrl = client.createAuthorizationUrl.bind(client);
@@ -67,6 +67,17 @@ export class OAuth2Session extends Session {
     this.introspectToken = client.introspectToken.bind(client);
     this.registerComplianceHook = client.registerComplianceHook.bind(client);
     this.registerClientAuthMethod = client.registerClientAuthMethod.bind(client);
+  }
+
+  /**
+   * Builds the client over the session's transport (`options.transport`).
+   * Subclasses return a subclass of `OAuth2Client` (`OIDCSession`: an
+   * `OIDCClient`), whose methods the session then delegates to. Called once,
+   * from the constructor, before the subclass's own fields exist: it must
+   * only use `options`.
+   */
+  protected createClient(options: OAuth2ClientOptions): OAuth2Client {
+    return new OAuth2Client(options);
   }
 
   /** The client's current token ({@link OAuth2Client.token}). */

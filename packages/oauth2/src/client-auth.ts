@@ -168,8 +168,46 @@ export const noClientAuth: ClientAuth = {
 };
 
 /**
+ * `tls_client_auth`: mutual-TLS client authentication with a certificate
+ * issued by a CA the authorization server trusts (RFC 8705 2.1). The client
+ * is authenticated by the TLS connection; the request carries only
+ * `client_id` in the body — no secret, no `Authorization` header. The
+ * certificate itself is configured on the HTTP stack, not here: an undici
+ * dispatcher from `@x/fetch-client/node` or an `https.Agent` from
+ * `@x/axios-client/node`. Choosing it also makes the client use the
+ * server's `mtls_endpoint_aliases` (RFC 8705 5).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2.1
+ * @example new OAuth2Client({ clientId: 'service', tokenEndpointAuthMethod: 'tls_client_auth', metadata, transport })
+ */
+export const tlsClientAuth: ClientAuth = {
+  name: 'tls_client_auth',
+  authenticate(request, context) {
+    return setFormParams(request, [['client_id', context.clientId]]);
+  },
+};
+
+/**
+ * `self_signed_tls_client_auth`: mutual-TLS client authentication with a
+ * self-signed certificate registered with the authorization server (in the
+ * client's `jwks` or `jwks_uri`, RFC 8705 2.2). On the wire it is the same
+ * as {@link tlsClientAuth}: `client_id` in the body and the certificate on
+ * the TLS connection; only the server's check differs.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2.2
+ * @example new OAuth2Client({ clientId: 'device-42', tokenEndpointAuthMethod: 'self_signed_tls_client_auth', metadata, transport })
+ */
+export const selfSignedTlsClientAuth: ClientAuth = {
+  name: 'self_signed_tls_client_auth',
+  authenticate(request, context) {
+    return setFormParams(request, [['client_id', context.clientId]]);
+  },
+};
+
+/**
  * Client-authentication methods by name, per client. Starts with
- * `client_secret_basic`, `client_secret_post` and `none`.
+ * `client_secret_basic`, `client_secret_post`, `none`, `tls_client_auth`
+ * and `self_signed_tls_client_auth`.
  *
  * @example
  * const registry = new ClientAuthRegistry()
@@ -180,7 +218,14 @@ export class ClientAuthRegistry {
   readonly #methods = new Map<string, ClientAuthFunction>();
 
   constructor() {
-    for (const method of [clientSecretBasic, clientSecretPost, noClientAuth]) {
+    const builtIn = [
+      clientSecretBasic,
+      clientSecretPost,
+      noClientAuth,
+      tlsClientAuth,
+      selfSignedTlsClientAuth,
+    ];
+    for (const method of builtIn) {
       this.register(method.name, method);
     }
   }

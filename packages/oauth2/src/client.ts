@@ -64,6 +64,7 @@ import {
 } from './rfc7636.js';
 import { type IntrospectionResponse, processIntrospectionResponse } from './rfc7662.js';
 import type { AuthorizationServerMetadata } from './rfc8414.js';
+import { isMtlsClientAuthMethod, mtlsEndpointAlias } from './rfc8705.js';
 import { SingleFlight } from './single-flight.js';
 
 /** The authorization request in progress, remembered for the callback. */
@@ -195,6 +196,8 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
   readonly #tokenAuth: ClientAuthMethodInit;
   readonly #revocationAuth: ClientAuthMethodInit;
   readonly #introspectionAuth: ClientAuthMethodInit;
+  /** Endpoints whose `mtls_endpoint_aliases` entry is used (RFC 8705 5). */
+  readonly #mtlsAliased: ReadonlySet<'token' | 'revocation' | 'introspection'>;
   readonly #updateToken: UpdateToken | undefined;
   readonly #authMethods = new ClientAuthRegistry();
   readonly #hooks = new ComplianceHookRegistry();
@@ -243,15 +246,34 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
       this.codeChallengeMethod = method ?? 'S256';
     } else throw new InvalidArgumentError('codeChallengeMethod must be "S256", "plain" or false');
 
-    this.#tokenEndpoint = options.tokenEndpoint ?? this.metadata?.token_endpoint;
-    if (this.#tokenEndpoint !== undefined)
-      assertSecureTransport(this.#tokenEndpoint, this.#security);
-
     this.#tokenAuth =
       options.tokenEndpointAuthMethod ??
       (this.#clientSecret === undefined ? 'none' : 'client_secret_basic');
     this.#revocationAuth = options.revocationEndpointAuthMethod ?? this.#tokenAuth;
     this.#introspectionAuth = options.introspectionEndpointAuthMethod ?? this.#revocationAuth;
+
+    const aliases = options.useMtlsEndpointAliases;
+    if (aliases !== undefined && typeof aliases !== 'boolean') {
+      throw new InvalidArgumentError('useMtlsEndpointAliases must be a boolean');
+    }
+    const auths = {
+      token: this.#tokenAuth,
+      revocation: this.#revocationAuth,
+      introspection: this.#introspectionAuth,
+    } as const;
+    this.#mtlsAliased = new Set(
+      (['token', 'revocation', 'introspection'] as const).filter(
+        (kind) => aliases ?? isMtlsClientAuthMethod(auths[kind]),
+      ),
+    );
+
+    const tokenEndpoint = options.tokenEndpoint ?? this.#metadataEndpoint('token');
+    if (tokenEndpoint !== undefined && typeof tokenEndpoint !== 'string') {
+      throw new InvalidArgumentError('the token endpoint must be a URL string');
+    }
+    this.#tokenEndpoint = tokenEndpoint;
+    if (this.#tokenEndpoint !== undefined)
+      assertSecureTransport(this.#tokenEndpoint, this.#security);
     for (const auth of [this.#tokenAuth, this.#revocationAuth, this.#introspectionAuth]) {
       if (typeof auth !== 'string')
         this.#authMethods.resolve(auth); // validates and registers
@@ -289,7 +311,11 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     }
   }
 
-  /** The token endpoint in use (`tokenEndpoint` or `metadata.token_endpoint`). */
+  /**
+   * The token endpoint in use: `tokenEndpoint`, else
+   * `metadata.mtls_endpoint_aliases.token_endpoint` when the client uses
+   * mutual TLS there (RFC 8705 5), else `metadata.token_endpoint`.
+   */
   get tokenEndpoint(): string | undefined {
     return this.#tokenEndpoint;
   }
@@ -827,8 +853,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
   #endpoint(url: string | URL | undefined, kind: Endpoint): string {
     let found: unknown = url;
     if (found === undefined) {
-      if (kind === 'token') found = this.#tokenEndpoint;
-      else found = this.metadata?.[`${kind}_endpoint`];
+      found = kind === 'token' ? this.#tokenEndpoint : this.#metadataEndpoint(kind);
     }
     if (found === undefined) {
       throw new InvalidArgumentError(
@@ -839,6 +864,20 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
       throw new InvalidArgumentError(`the ${kind} endpoint must be a URL`);
     }
     return assertSecureTransport(found, this.#security).href;
+  }
+
+  /**
+   * An endpoint from the metadata: its `mtls_endpoint_aliases` entry when
+   * the client uses mutual TLS there and the server gives one, otherwise the
+   * conventional member (RFC 8705 5).
+   */
+  #metadataEndpoint(kind: Endpoint): unknown {
+    const member = `${kind}_endpoint`;
+    if (kind !== 'authorization' && this.#mtlsAliased.has(kind)) {
+      const alias = mtlsEndpointAlias(this.metadata, member);
+      if (alias !== undefined) return alias;
+    }
+    return this.metadata?.[member];
   }
 
   /** The token string to revoke or introspect. */

@@ -1,6 +1,6 @@
 /**
  * `@x/oauth2`: the OAuth 2.0 client (RFC 6749, 6750, 7636, 7009, 7662,
- * 8414, 9207) — `OAuth2Client`, `OAuth2Auth`, client authentication,
+ * 8414, 8705, 9207) — `OAuth2Client`, `OAuth2Auth`, client authentication,
  * compliance hooks and fixes. Talks to endpoints only through a `Transport`.
  */
 // What every user of this package needs from @x/core, so one import suffices.
@@ -36,7 +36,9 @@ export {
   clientSecretBasic,
   clientSecretPost,
   noClientAuth,
+  selfSignedTlsClientAuth,
   setFormParams,
+  tlsClientAuth,
 } from './client-auth.js';
 export * as compliance from './compliance/index.js';
 export {
@@ -107,5 +109,12 @@ export {
 } from './rfc7636.js';
 export { type IntrospectionResponse, processIntrospectionResponse } from './rfc7662.js';
 export type { AuthorizationServerMetadata } from './rfc8414.js';
+export {
+  certificateThumbprint,
+  isMtlsClientAuthMethod,
+  MTLS_CLIENT_AUTH_METHODS,
+  type MtlsEndpointAliases,
+  mtlsEndpointAlias,
+} from './rfc8705.js';
 export { checkIssuerParameter, type IssuerExpectation } from './rfc9207.js';
 export { SingleFlight } from './single-flight.js';

@@ -46,8 +46,10 @@ export interface OAuth2ClientOptions extends TransportSecurityOptions {
   /**
    * How the client authenticates at the token endpoint: `client_secret_basic`
    * (default when there is a secret), `client_secret_post`, `none` (default
-   * without a secret), a name registered with `registerClientAuthMethod`, or
-   * a `ClientAuth` object or function.
+   * without a secret), `tls_client_auth` or `self_signed_tls_client_auth`
+   * (mutual TLS, RFC 8705 2: the certificate is configured on the transport),
+   * a name registered with `registerClientAuthMethod`, or a `ClientAuth`
+   * object or function.
    */
   tokenEndpointAuthMethod?: ClientAuthMethodInit | undefined;
   /** Client authentication at the revocation endpoint. Defaults to the token endpoint's. */
@@ -70,6 +72,18 @@ export interface OAuth2ClientOptions extends TransportSecurityOptions {
   tokenEndpoint?: string | undefined;
   /** Authorization server metadata (RFC 8414); endpoints and the RFC 9207 policy come from it. */
   metadata?: AuthorizationServerMetadata | undefined;
+  /**
+   * Use `metadata.mtls_endpoint_aliases` (RFC 8705 5) for the token,
+   * revocation and introspection endpoints. By default an endpoint's alias
+   * is used when that endpoint's client authentication is `tls_client_auth`
+   * or `self_signed_tls_client_auth`, and ignored otherwise. Set `true`
+   * when you use mutual TLS only for certificate-bound access tokens (with
+   * another client authentication, e.g. `private_key_jwt`); `false` never
+   * uses them. An endpoint passed explicitly (`tokenEndpoint`, or the URL
+   * argument of a call) is always used as given.
+   * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
+   */
+  useMtlsEndpointAliases?: boolean | undefined;
   /**
    * Refresh this many seconds before the token expires.
    * @defaultValue 60

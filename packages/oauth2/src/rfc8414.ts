@@ -1,9 +1,12 @@
+import type { MtlsEndpointAliases } from './rfc8705.js';
+
 /**
  * OAuth 2.0 Authorization Server Metadata (RFC 8414), as a plain object.
  *
  * Pass it as the `metadata` option of an `OAuth2Client`: the client
  * takes its endpoints (`authorization_endpoint`, `token_endpoint`,
- * `revocation_endpoint`, `introspection_endpoint`) and its RFC 9207 policy
+ * `revocation_endpoint`, `introspection_endpoint`, and their
+ * `mtls_endpoint_aliases` when it uses mutual TLS) and its RFC 9207 policy
  * (`issuer`, `authorization_response_iss_parameter_supported`) from it.
  * Fetching and validating a discovery document is `@x/oidc`'s job.
  *
@@ -35,6 +38,14 @@ export interface AuthorizationServerMetadata {
   code_challenge_methods_supported?: readonly string[] | undefined;
   /** When `true`, every authorization response must carry `iss` (RFC 9207 3). */
   authorization_response_iss_parameter_supported?: boolean | undefined;
+  /** The server issues certificate-bound access tokens (RFC 8705 3.3). */
+  tls_client_certificate_bound_access_tokens?: boolean | undefined;
+  /**
+   * Endpoints for clients using mutual TLS (RFC 8705 5); used instead of
+   * the conventional ones when the client authenticates with mutual TLS or
+   * sets `useMtlsEndpointAliases`.
+   */
+  mtls_endpoint_aliases?: MtlsEndpointAliases | undefined;
   /** Other members (OpenID Connect discovery, extensions) are kept as they are. */
   [member: string]: unknown;
 }

@@ -2,3 +2,4 @@ export * from './adapter-contract.js';
 export * from './fixtures.js';
 export * from './oidc-provider.js';
 export * from './servers.js';
+export * from './certificates.js';

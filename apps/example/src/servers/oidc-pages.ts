@@ -110,7 +110,9 @@ export async function handleInteraction(
   // The user allowed what the client asked for: record it in a grant.
   const { details } = interaction.prompt;
   const grant =
-    (interaction.grantId === undefined ? undefined : await provider.Grant.find(interaction.grantId)) ??
+    (interaction.grantId === undefined
+      ? undefined
+      : await provider.Grant.find(interaction.grantId)) ??
     new provider.Grant({ accountId: interaction.session?.accountId ?? '', clientId });
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);

@@ -58,7 +58,8 @@ export function memoryStorage(): (model: string) => StorageAdapter {
       },
       async revokeByGrantId(grantId) {
         for (const [name, entry] of entries) {
-          if (name.startsWith(`${model}:`) && entry.payload.grantId === grantId) entries.delete(name);
+          if (name.startsWith(`${model}:`) && entry.payload.grantId === grantId)
+            entries.delete(name);
         }
       },
     };
