@@ -29,6 +29,12 @@ export interface Group {
    * baseline.
    */
   reference?: { task: string; label: string };
+  /**
+   * Print, next to each ratio, its range over the rounds (lowest–highest of
+   * the per-round ratios, each measured within one round): how far the
+   * median can be trusted, for targets near 1.0×.
+   */
+  interval?: boolean;
   /** Runs once before the rounds (when the group is selected): warm caches, check outputs agree. */
   setup?: () => Promise<void> | void;
   /** Runs once after the rounds: close sessions, servers. */
@@ -66,6 +72,10 @@ export interface Row {
   opsPerSecond: number;
   ratio: number;
   baseline: boolean;
+  /** The ratio to the baseline in each round, in round order. */
+  roundRatios: number[];
+  /** Ops/s in each round, in round order. */
+  roundOps: number[];
 }
 
 const median = (values: number[]): number => {
@@ -87,15 +97,19 @@ export async function runGroup(group: Group): Promise<Row[]> {
   } finally {
     await group.teardown?.();
   }
-  const base = median(samples.get(group.baseline.name) ?? []);
+  const baseRounds = samples.get(group.baseline.name) ?? [];
+  const base = median(baseRounds);
   return tasks.map((task) => {
-    const ops = median(samples.get(task.name) ?? []);
+    const roundOps = samples.get(task.name) ?? [];
+    const ops = median(roundOps);
     return {
       group: group.title,
       task: task.name,
       opsPerSecond: ops,
       ratio: ops / base,
       baseline: task === group.baseline,
+      roundRatios: roundOps.map((value, round) => value / (baseRounds[round] ?? Number.NaN)),
+      roundOps,
     };
   });
 }
@@ -124,23 +138,39 @@ async function runRounds(
   }
 }
 
+/** ` (lo–hi)`: the lowest and highest of per-round ratios. */
+function range(ratios: number[]): string {
+  if (ratios.length === 0) return '';
+  return ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+}
+
 /** Prints a group's rows as a table with the ratio to the baseline (and to the reference). */
 export function printTable(group: Group, rows: Row[]): void {
   const width = Math.max(...rows.map((r) => r.task.length), 4);
   const reference = group.reference;
-  const refOps = reference && rows.find((r) => r.task === reference.task)?.opsPerSecond;
+  const refRow = reference && rows.find((r) => r.task === reference.task);
+  const refOps = refRow?.opsPerSecond;
   const refHeader = reference ? `  vs ${reference.label}` : '';
+  const ratioWidth = group.interval ? 24 : 16;
   console.log(`\n${group.title}`);
   console.log(
-    `  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(16)}${refHeader}`,
+    `  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(ratioWidth)}${refHeader}`,
   );
   for (const row of rows) {
-    const ratio = row.baseline ? '1.00× (baseline)' : `${row.ratio.toFixed(2)}×`;
-    const vsRef = refOps ? `  ${(row.opsPerSecond / refOps).toFixed(2)}×` : '';
+    const ratio = row.baseline
+      ? '1.00× (baseline)'
+      : `${row.ratio.toFixed(2)}×${group.interval ? range(row.roundRatios) : ''}`;
+    let vsRef = refOps ? `  ${(row.opsPerSecond / refOps).toFixed(2)}×` : '';
+    if (vsRef && group.interval && refRow && row !== refRow) {
+      vsRef += range(
+        row.roundOps.map((ops, round) => ops / (refRow.roundOps[round] ?? Number.NaN)),
+      );
+    }
     console.log(
-      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(16)}${vsRef}`,
+      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(ratioWidth)}${vsRef}`,
     );
   }
+  if (group.interval) console.log('  (lo–hi): the lowest and highest per-round ratio');
   if (group.note) console.log(`  ${group.note}`);
 }
 

@@ -19,6 +19,8 @@ import { adapterGroups } from './suites/adapters.js';
 import { oauth1SigningGroups } from './suites/oauth1-signing.js';
 import { oauth2RefreshGroups } from './suites/oauth2-refresh.js';
 import { oauth2SessionGroups } from './suites/oauth2-session.js';
+import { oidcIdTokenGroups } from './suites/oidc-id-token.js';
+import { rfc7523AssertionGroups } from './suites/rfc7523-assertions.js';
 
 const filter = process.argv[2]?.toLowerCase();
 const server = await startLoopbackServer();
@@ -29,6 +31,8 @@ try {
     ...oauth1SigningGroups(),
     ...oauth2SessionGroups(server),
     ...oauth2RefreshGroups(server, tokenServer),
+    ...(await rfc7523AssertionGroups()),
+    ...(await oidcIdTokenGroups()),
   ];
   console.log(machineLine());
   console.log(`before: ${loadLine()}`);

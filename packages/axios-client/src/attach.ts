@@ -6,6 +6,7 @@ import {
   classifyBody,
   exchange,
   type HttpRequest,
+  type InFlight,
   MAX_REDIRECTS,
   shouldRetry,
 } from '@x/core';
@@ -42,6 +43,7 @@ class Call {
     readonly signal: CallSignal,
     readonly redirect: { redirect: 'follow' | 'manual'; maxRedirects: number },
     readonly retried: boolean,
+    readonly release: () => void, // the call settled: a session stops tracking it
   ) {}
 }
 /** Config state of a retry: authorized again, never retried again. */
@@ -133,30 +135,48 @@ export function attachAuthenticator(
   return attach(instance, authenticator, options);
 }
 
-/** The interceptors; `closed` (a session's) aborts every call with `ERR_SESSION_CLOSED` (internal). */
+/** The interceptors; a session's `inFlight` aborts every call with `ERR_SESSION_CLOSED` (internal). */
 export function attach(
   instance: AxiosInstance,
   authenticator: Authenticator,
   options: AttachOptions,
-  closed?: AbortSignal,
+  inFlight?: InFlight,
 ): () => void {
   const onRequest = async (config: Config): Promise<Config> => {
     const state = stateOf(config);
     if (state === BYPASS) return config;
     if (state instanceof Hop) return apply(config, state.prepared, state.signal);
     const abort = config.signal instanceof AbortSignal ? config.signal : undefined;
-    // A signal of its own per session call: per-call listeners never pile up on the shared one.
-    const own = closed && AbortSignal.any([closed]);
-    const signal = callSignal({ signal: abort, timeout: Number.POSITIVE_INFINITY, closed: own });
-    signal.throwIfAborted();
-    const original = snapshot(instance, config);
-    const sent = await authenticator
-      .authorize(original.request, { signal: signal.signal })
-      .catch((error: unknown) => Promise.reject(signal.error(error)));
+    // A signal of its own per session call (InFlight): no listener per call on a shared one.
+    const own = inFlight?.signal();
+    const release = (): void => own?.done();
+    const signal = callSignal({
+      signal: abort,
+      timeout: Number.POSITIVE_INFINITY,
+      closed: own?.signal,
+    });
+    let original: Call['original'];
+    let sent: HttpRequest;
+    try {
+      signal.throwIfAborted();
+      original = snapshot(instance, config);
+      sent = await authenticator.authorize(original.request, { signal: signal.signal });
+    } catch (error) {
+      release();
+      throw signal.error(error);
+    }
     const max = config.maxRedirects;
     const limit = max !== undefined && max > 0 ? max : (options.maxRedirects ?? MAX_REDIRECTS);
     const redirect = { redirect: max === 0 ? 'manual' : 'follow', maxRedirects: limit } as const;
-    const call = new Call({ ...config }, original, sent, signal, redirect, state === RETRY);
+    const call = new Call(
+      { ...config },
+      original,
+      sent,
+      signal,
+      redirect,
+      state === RETRY,
+      release,
+    );
     const prepared = { request: sent, data: original.data };
     return withState(apply(config, prepared, signal.signal), call) as Config;
   };
@@ -194,6 +214,8 @@ export function attach(
       return response;
     } catch (error) {
       throw isAxiosError(error) && error.response ? error : toTransportError(error, call.signal);
+    } finally {
+      call.release();
     }
   };
 
@@ -206,7 +228,10 @@ export function attach(
     (error: unknown) => {
       const call = isAxiosError(error) ? stateOf(error.config) : undefined;
       if (!(call instanceof Call) || !isAxiosError(error)) throw error;
-      if (!error.response) throw toTransportError(error, call.signal);
+      if (!error.response) {
+        call.release();
+        throw toTransportError(error, call.signal);
+      }
       return settle(call, { response: error.response, error });
     },
   );

@@ -1,4 +1,4 @@
-import { type Authenticator, InvalidArgumentError, type Transport, TransportError } from '@x/core';
+import { type Authenticator, InFlight, InvalidArgumentError, type Transport } from '@x/core';
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { type AttachOptions, attach } from './attach.js';
 import { createTransport } from './transport.js';
@@ -51,7 +51,7 @@ export class Session {
   readonly axios: AxiosInstance;
   /** A transport for token requests, on a plain instance; also aborted by `close()`. */
   readonly transport: Transport;
-  readonly #closer = new AbortController();
+  readonly #inFlight = new InFlight();
   readonly #detach: () => void;
   readonly #agents: ReadonlySet<{ destroy?: unknown }>;
 
@@ -61,7 +61,7 @@ export class Session {
     }
     this.authenticator = options.authenticator;
     this.axios = options.instance ?? axios.create(options.axios);
-    const closed = this.#closer.signal;
+    const inFlight = this.#inFlight;
     const defaults = this.axios.defaults;
     const network = Object.fromEntries(NETWORK.map((name) => [name, defaults[name]]));
     const agents: unknown[] =
@@ -70,23 +70,23 @@ export class Session {
       agents.filter((a): a is { destroy?: unknown } => typeof a === 'object' && a !== null),
     );
     const tokens = options.tokenInstance ?? axios.create(network);
-    this.transport = createTransport(tokens, { timeout: options.timeout }, closed);
+    this.transport = createTransport(tokens, { timeout: options.timeout }, inFlight);
     const current: Authenticator = {
       authorize: async (request, o) => this.authenticator?.authorize(request, o) ?? request,
       retry: async (request, response, o) =>
         (await this.authenticator?.retry?.(request, response, o)) ?? false,
     };
-    this.#detach = attach(this.axios, current, options, closed);
+    this.#detach = attach(this.axios, current, options, inFlight);
     // Registered last, so it runs first; it stays after close() to refuse every later request.
     this.axios.interceptors.request.use((config) => {
-      if (closed.aborted) throw new TransportError('ERR_SESSION_CLOSED', 'the session is closed');
+      inFlight.throwIfClosed();
       return config;
     });
   }
 
   /** `true` once `close()` was called. */
   get closed(): boolean {
-    return this.#closer.signal.aborted;
+    return this.#inFlight.closed;
   }
 
   /**
@@ -97,7 +97,7 @@ export class Session {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.#closer.abort(new TransportError('ERR_SESSION_CLOSED', 'the session is closed'));
+    this.#inFlight.close();
     this.#detach();
     for (const agent of this.#agents) if (typeof agent.destroy === 'function') agent.destroy();
   }

@@ -1,4 +1,4 @@
-import { callSignal, type Transport } from '@x/core';
+import { callSignal, type InFlight, type Transport } from '@x/core';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { fromAxiosHeaders, toAxiosHeaders, toTransportError, withState } from './convert.js';
 
@@ -39,19 +39,21 @@ export function axiosTransport(
   return createTransport(instance, options);
 }
 
-/** Builds the transport, optionally tied to a session's close signal (internal). */
+/** Builds the transport, optionally failing its calls when a session closes (internal). */
 export function createTransport(
   instance: AxiosInstance,
   options: AxiosTransportOptions,
-  closed?: AbortSignal,
+  inFlight?: InFlight,
 ): Transport {
-  return async (request, transportOptions = {}) => {
+  const transport: Transport = async (request, transportOptions = {}) => {
     const { signal } = transportOptions;
-    const call = callSignal({ signal, timeout: options.timeout, closed });
-    call.throwIfAborted();
+    // Token calls are few: each gets a signal of its own, so close() really cuts them.
+    const own = inFlight?.signal();
+    const call = callSignal({ signal, timeout: options.timeout, closed: own?.signal });
     const { method, url, body: data } = request;
     const config = { ...RAW, method, url, data, headers: toAxiosHeaders(request.headers) };
     try {
+      call.throwIfAborted();
       const response = await instance.request<unknown>(
         withState(call.signal ? { ...config, signal: call.signal } : config, BYPASS),
       );
@@ -59,6 +61,9 @@ export function createTransport(
       return { status: response.status, headers: fromAxiosHeaders(response.headers), body };
     } catch (error) {
       throw toTransportError(error, call);
+    } finally {
+      own?.done();
     }
   };
+  return transport;
 }

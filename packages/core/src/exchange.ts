@@ -63,8 +63,11 @@ export interface ExchangeOptions<R> {
  */
 export function absoluteUrl(url: string | URL): string {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
-  if (!URL.canParse(url, base)) throw new InvalidArgumentError('request URL is not absolute');
-  return new URL(url, base).href;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    throw new InvalidArgumentError('request URL is not absolute');
+  }
 }
 
 /** Authorizes `request` (if there is an authenticator), for the first hop or a same-origin hop. */

@@ -52,6 +52,7 @@ export type {
   TransportOptions,
 } from './http.js';
 export { cloneRequest } from './http.js';
+export { InFlight } from './in-flight.js';
 export {
   assertSecureTransport,
   isLoopbackUrl,

@@ -20,7 +20,11 @@ export interface TransportSecurityOptions {
  * while `127.1` and `0x7f.1` (normalized to `127.0.0.1`) are.
  */
 export function isLoopbackUrl(url: string | URL): boolean {
-  const { hostname } = parseUrl(url);
+  return isLoopbackHostname(parseUrl(url).hostname);
+}
+
+/** {@link isLoopbackUrl} for a WHATWG-parsed `hostname`. */
+function isLoopbackHostname(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)) return true;
   // IPv4-mapped IPv6, e.g. [::ffff:127.0.0.1], which URL normalizes to [::ffff:7f00:1].
@@ -42,8 +46,9 @@ export function assertSecureTransport(
   const parsed = parseUrl(url);
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:') {
-    if (options.allowInsecureTransport === true && isLoopbackUrl(parsed)) return parsed;
-    const hint = isLoopbackUrl(parsed)
+    const loopback = isLoopbackHostname(parsed.hostname);
+    if (options.allowInsecureTransport === true && loopback) return parsed;
+    const hint = loopback
       ? '; set allowInsecureTransport for local development'
       : '; plain http is only allowed to loopback hosts';
     throw new InsecureTransportError(`https is required for ${parsed.origin}${hint}`);

@@ -10,8 +10,11 @@ import { InvalidArgumentError } from './errors.js';
 /** Parses an absolute URL, throwing a typed error for anything else. */
 export function parseUrl(url: string | URL, what = 'URL'): URL {
   if (url instanceof URL) return new URL(url.href);
-  if (!URL.canParse(url)) throw new InvalidArgumentError(`${what} is not an absolute URL`);
-  return new URL(url);
+  try {
+    return new URL(url);
+  } catch {
+    throw new InvalidArgumentError(`${what} is not an absolute URL`);
+  }
 }
 
 /**

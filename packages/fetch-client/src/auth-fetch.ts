@@ -5,6 +5,7 @@ import {
   classifyBody,
   exchange,
   type HttpRequest,
+  type InFlight,
   shouldRetry,
 } from '@x/core';
 import { discard, type FetchClientOptions, send } from './send.js';
@@ -25,16 +26,14 @@ const isRequest = (input: unknown): input is Request =>
 export function authorizingFetch(
   authenticator: () => Authenticator | undefined,
   options: AuthFetchOptions,
-  closed?: AbortSignal,
+  inFlight?: InFlight,
 ): AuthFetch {
-  return async (input, init = {}) => {
+  const authFetch: AuthFetch = async (input, init = {}) => {
     const req = isRequest(input) ? input : undefined;
     const signal = init.signal ?? req?.signal;
     // Like fetch itself, no timeout unless asked for (the transport's token calls default to 30 s).
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
-    // A signal of its own per session call, so that per-call abort listeners (fetch's, a
-    // refresh wait's) never pile up on the session's shared one (MaxListenersExceededWarning).
-    const call = callSignal({ signal, timeout, closed: closed && AbortSignal.any([closed]) });
+    const call = callSignal({ signal, timeout });
     call.throwIfAborted();
     try {
       const raw = init.body !== undefined ? init.body : (req?.body ?? null);
@@ -71,6 +70,9 @@ export function authorizingFetch(
       throw call.error(error);
     }
   };
+  // A session's calls race its closing instead of carrying a signal (see InFlight).
+  if (inFlight === undefined) return authFetch;
+  return (input, init) => inFlight.run(() => authFetch(input, init), discard);
 }
 
 /**

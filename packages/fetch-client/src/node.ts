@@ -9,7 +9,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { InvalidArgumentError } from '@x/core';
 import { Agent, buildConnector, Pool, fetch as undiciFetch } from 'undici';
 
-/** PEM text or DER/PEM bytes, one or several (a chain, a CA bundle). */
+/** PEM text or bytes, one or several (a chain, a CA bundle). */
 export type PemInput = string | Buffer | ReadonlyArray<string | Buffer>;
 
 /**
@@ -90,8 +90,11 @@ function originOf(url: string | URL): string {
   return new URL(String(url)).origin;
 }
 
-function isPem(value: unknown): boolean {
-  const ok = (v: unknown) => typeof v === 'string' || Buffer.isBuffer(v);
+/** PEM text or bytes, or a non-empty list of them; `label` (e.g. `CERTIFICATE`) must appear in each. */
+function isPem(value: unknown, label?: string): boolean {
+  const ok = (v: unknown) =>
+    (typeof v === 'string' || Buffer.isBuffer(v)) &&
+    (label === undefined || String(v).includes(`-----BEGIN ${label}-----`));
   return ok(value) || (Array.isArray(value) && value.length > 0 && value.every(ok));
 }
 
@@ -115,8 +118,10 @@ function route(options: NodeTlsOptions): Route {
     origins.add(originOf(url));
   }
   const { certificate, ca, servername } = options;
-  if (ca !== undefined && !isPem(ca)) {
-    throw new InvalidArgumentError('ca must be PEM text or bytes, or a list of them');
+  if (ca !== undefined && !isPem(ca, 'CERTIFICATE')) {
+    throw new InvalidArgumentError(
+      'ca must be PEM certificates (text or bytes), or a list of them',
+    );
   }
   if (servername !== undefined && (typeof servername !== 'string' || servername === '')) {
     throw new InvalidArgumentError('servername must be a non-empty string');
@@ -145,7 +150,7 @@ function route(options: NodeTlsOptions): Route {
       }
       tls.pfx = pfx;
     } else {
-      if (!isPem(cert) || !isPem(key)) {
+      if (!isPem(cert, 'CERTIFICATE') || !isPem(key)) {
         throw new InvalidArgumentError('certificate needs cert and key (PEM), or pfx');
       }
       Object.assign(tls, { cert, key });
@@ -214,7 +219,9 @@ function explain(
   if (UNTRUSTED_SERVER.has(code)) {
     say(
       `the TLS certificate of ${origin} is not trusted: ${
-        configured ? 'pass the CA that issued it as `ca`' : `list ${origin} in origins with its CA as \`ca\``
+        configured
+          ? 'pass the CA that issued it as `ca`'
+          : `list ${origin} in origins with its CA as \`ca\``
       } (or use NODE_EXTRA_CA_CERTS); never turn verification off`,
     );
   } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
@@ -229,12 +236,14 @@ function explain(
       );
     } else if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/.test(cause)) {
       say(
-        `${origin} requires a TLS client certificate (mutual TLS) and none was presented: ${
-          configured ? 'set `certificate`' : `the certificate is only presented to origins; add ${origin}`
+        `${origin} requires a TLS client certificate (mutual TLS) and none was presented (${cause}): ${
+          configured
+            ? 'set `certificate`'
+            : `the certificate is only presented to origins; add ${origin}`
         }`,
       );
     }
-  } else if (configured?.certificate && /UND_ERR_SOCKET|ECONNRESET/.test(code)) {
+  } else if (configured?.certificate && /UND_ERR_SOCKET|ECONNRESET|EPIPE/.test(code)) {
     say(
       `${origin} closed the connection: if it requires mutual TLS, it may have refused the client certificate (check that it trusts the certificate's CA, or has it registered)`,
     );

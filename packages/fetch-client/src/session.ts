@@ -1,4 +1,4 @@
-import { type Authenticator, type Transport, TransportError } from '@x/core';
+import { type Authenticator, InFlight, type Transport } from '@x/core';
 import { type AuthFetch, type AuthFetchOptions, authorizingFetch } from './auth-fetch.js';
 import { createTransport } from './transport.js';
 
@@ -6,7 +6,10 @@ import { createTransport } from './transport.js';
 export interface SessionOptions extends AuthFetchOptions {
   /** Authorizes every request; without one, requests are sent as written. */
   authenticator?: Authenticator | undefined;
-  /** `close()` also closes `dispatcher` (calls its `close()`): the session owns it. @defaultValue false */
+  /**
+   * `close()` also ends `dispatcher` (its `close()`, or `destroy()` when requests are
+   * still in flight, cutting their connections): the session owns it. @defaultValue false
+   */
   ownsDispatcher?: boolean | undefined;
 }
 
@@ -25,22 +28,22 @@ export class Session {
   protected authenticator: Authenticator | undefined;
   /** A transport sharing the session's fetch, dispatcher, timeout and close, for token requests. */
   readonly transport: Transport;
-  readonly #closer = new AbortController();
+  readonly #inFlight = new InFlight();
   readonly #fetch: AuthFetch;
-  readonly #dispatcher: { close?: unknown } | undefined;
+  readonly #dispatcher: { close?: unknown; destroy?: unknown } | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: SessionOptions = {}) {
     this.authenticator = options.authenticator;
-    this.transport = createTransport(options, this.#closer.signal);
-    this.#fetch = authorizingFetch(() => this.authenticator, options, this.#closer.signal);
+    this.transport = createTransport(options, this.#inFlight);
+    this.#fetch = authorizingFetch(() => this.authenticator, options, this.#inFlight);
     this.#dispatcher = options.ownsDispatcher === true ? options.dispatcher : undefined;
     this.fetch = this.fetch.bind(this); // usable detached: `someLibrary({ fetch: session.fetch })`
   }
 
   /** `true` once `close()` was called. */
   get closed(): boolean {
-    return this.#closer.signal.aborted;
+    return this.#inFlight.closed;
   }
 
   /** `fetch`, authorized. Rejects with `ERR_SESSION_CLOSED` after `close()`. */
@@ -79,14 +82,19 @@ export class Session {
   }
 
   /**
-   * Aborts every request in flight (`ERR_SESSION_CLOSED`), refuses new ones,
-   * and closes the dispatcher when `ownsDispatcher` is set. Idempotent.
+   * Fails every request in flight at once (`ERR_SESSION_CLOSED`), refuses new
+   * ones, and ends the dispatcher when `ownsDispatcher` is set (which also cuts
+   * the connections of those requests; with a shared dispatcher they finish in
+   * the background and their responses are discarded). Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#closer.abort(new TransportError('ERR_SESSION_CLOSED', 'the session is closed'));
+      const busy = this.#inFlight.size > 0;
+      this.#inFlight.close();
       const dispatcher = this.#dispatcher;
-      if (typeof dispatcher?.close === 'function') await dispatcher.close();
+      // A graceful close() would wait for requests nobody waits for any more: cut them.
+      if (busy && typeof dispatcher?.destroy === 'function') await dispatcher.destroy();
+      else if (typeof dispatcher?.close === 'function') await dispatcher.close();
     })();
     return this.#closing;
   }

@@ -1,12 +1,18 @@
-import { callSignal, type Transport } from '@x/core';
+import { callSignal, type InFlight, type Transport } from '@x/core';
 import { type FetchClientOptions, send } from './send.js';
 
-/** Builds the transport, optionally tied to a session's close signal (internal). */
-export function createTransport(options: FetchClientOptions, closed?: AbortSignal): Transport {
-  return async (request, transportOptions = {}) => {
-    const call = callSignal({ signal: transportOptions.signal, timeout: options.timeout, closed });
-    call.throwIfAborted();
+/** Builds the transport, optionally failing its calls when a session closes (internal). */
+export function createTransport(options: FetchClientOptions, inFlight?: InFlight): Transport {
+  const transport: Transport = async (request, transportOptions = {}) => {
+    // Token calls are few: each gets a signal of its own, so close() really cuts them.
+    const own = inFlight?.signal();
+    const call = callSignal({
+      signal: transportOptions.signal,
+      timeout: options.timeout,
+      closed: own?.signal,
+    });
     try {
+      call.throwIfAborted();
       const response = await send(options, request, request.body, {}, call.signal);
       // A fetch other than the global one (undici's own) has its own Headers class.
       const { headers } = response;
@@ -17,8 +23,11 @@ export function createTransport(options: FetchClientOptions, closed?: AbortSigna
       };
     } catch (error) {
       throw call.error(error);
+    } finally {
+      own?.done();
     }
   };
+  return transport;
 }
 
 /**

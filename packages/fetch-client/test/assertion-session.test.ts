@@ -251,7 +251,7 @@ describe('AssertionSession (fetch) close()', () => {
     }
     expect(server.calls).toHaveLength(1); // single-flight: the three shared one token request
     expect(server.resourceRequests()).toHaveLength(0);
-    expect(dispatcher.closed).toBe(true);
+    expect(dispatcher.destroyed).toBe(true); // requests were in flight: cut, not waited for
     expect(await waitFor(() => server.openConnections === 0, 1000)).toBe(true);
   });
 });

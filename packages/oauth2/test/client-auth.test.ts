@@ -139,10 +139,12 @@ describe('custom methods', () => {
   });
 
   it('resolves a name registered after construction, and refuses an unknown one', async () => {
-    const c = client({ tokenEndpointAuthMethod: 'tls_client_auth' });
-    await expect(c.fetchToken()).rejects.toThrow(/unknown client auth method "tls_client_auth"/);
+    const c = client({ tokenEndpointAuthMethod: 'attest_jwt_client_auth' });
+    await expect(c.fetchToken()).rejects.toThrow(
+      /unknown client auth method "attest_jwt_client_auth"/,
+    );
     expect(as.requests).toHaveLength(0);
-    c.registerClientAuthMethod('tls_client_auth', (request, { clientId }) =>
+    c.registerClientAuthMethod('attest_jwt_client_auth', (request, { clientId }) =>
       setFormParams(request, [['client_id', clientId]]),
     );
     await c.fetchToken();

@@ -206,9 +206,9 @@ describe('mtls_endpoint_aliases (RFC 8705 5)', () => {
 
   it('are checked for https like every endpoint', () => {
     const insecure = metadata({ token_endpoint: 'http://mtls.as.example.com/token' });
-    expect(() => client({ tokenEndpointAuthMethod: 'tls_client_auth', metadata: insecure })).toThrow(
-      InsecureTransportError,
-    );
+    expect(() =>
+      client({ tokenEndpointAuthMethod: 'tls_client_auth', metadata: insecure }),
+    ).toThrow(InsecureTransportError);
     // Ignored aliases are not even looked at.
     expect(() => client({ metadata: insecure })).not.toThrow();
   });

@@ -1,12 +1,6 @@
-import {
-  type Clock,
-  epochSeconds,
-  InvalidArgumentError,
-  OAuthError,
-  randomBase64Url,
-  systemClock,
-} from '@x/core';
-import { SignJWT } from 'jose';
+import { type Clock, epochSeconds, InvalidArgumentError, OAuthError, systemClock } from '@x/core';
+import { CompactSign, SignJWT } from 'jose';
+import { randomJti } from './jti.js';
 import { importSigningKey, type SigningKey } from './keys.js';
 
 /**
@@ -60,6 +54,30 @@ function nonEmpty(value: unknown, name: string): string {
     throw new InvalidArgumentError(`${name} must be a non-empty string`);
   }
   return value;
+}
+
+const utf8 = new TextEncoder();
+
+/** True when `object` has no own enumerable keys, strings or symbols (what `Object.assign` copies). */
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return Object.getOwnPropertySymbols(object).length === 0;
+}
+
+/**
+ * A signer for the claims: jose's `SignJWT`, or, for the claims we set
+ * ourselves (strings and whole seconds, nothing from the caller), jose's
+ * `CompactSign` over the same JSON, which skips `SignJWT`'s defensive
+ * `structuredClone`. Both refuse a non-finite `iat`/`exp` with the same error.
+ */
+function signerFor(payload: Record<string, unknown>, extra: object): SignJWT | CompactSign {
+  if (!isEmpty(extra)) return new SignJWT(payload);
+  for (const claim of ['iat', 'exp']) {
+    if (!Number.isFinite(payload[claim])) {
+      throw new TypeError(`"${claim}" claim must be a finite number`);
+    }
+  }
+  return new CompactSign(utf8.encode(JSON.stringify(payload)));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -160,13 +178,13 @@ export async function signAssertion(options: SignAssertionOptions): Promise<stri
   payload.aud = audience;
   payload.iat = iat;
   payload.exp = iat + lifetime;
-  payload.jti = randomBase64Url(24);
+  payload.jti = randomJti();
   Object.assign(payload, claims);
 
   const kid = options.kid ?? (headers.kid as string | undefined) ?? imported.kid;
   const header = { ...headers, alg: imported.alg, ...(kid === undefined ? {} : { kid }) };
   try {
-    return await new SignJWT(payload).setProtectedHeader(header).sign(imported.key);
+    return await signerFor(payload, claims).setProtectedHeader(header).sign(imported.key);
   } catch (error) {
     if (OAuthError.isInstance(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);

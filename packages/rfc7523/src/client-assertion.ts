@@ -1,11 +1,4 @@
-import {
-  cloneRequest,
-  formDecode,
-  formEncode,
-  type HttpRequest,
-  InvalidArgumentError,
-  isFormContentType,
-} from '@x/core';
+import { cloneRequest, type HttpRequest, InvalidArgumentError, isFormContentType } from '@x/core';
 import { type ClientAuthContext, setFormParams } from '@x/oauth2';
 import { assertExtraClaims, assertExtraHeaders, assertLifetime } from './assertion.js';
 
@@ -111,6 +104,17 @@ export function clientAssertionAudience(
   return settings.tokenEndpoint ?? context.tokenEndpoint;
 }
 
+/** Parameters the assertion replaces, and the secret it must not travel with. */
+const REPLACED: readonly string[] = [
+  'client_secret',
+  'client_id',
+  'client_assertion_type',
+  'client_assertion',
+];
+
+/** Characters the form encoding leaves as they are: a compact JWS needs no escaping. */
+const FORM_SAFE = /^[A-Za-z0-9._-]*$/;
+
 /**
  * Returns `request` authenticated with a client assertion: `client_id`,
  * `client_assertion_type` and `client_assertion` in the form body; any
@@ -124,16 +128,38 @@ export function withClientAssertion(
   clientId: string,
   assertion: string,
 ): HttpRequest {
-  let base = request;
-  if (request.body && isFormContentType(request.headers.get('content-type'))) {
-    const kept = formDecode(request.body).filter(([name]) => name !== 'client_secret');
-    base = cloneRequest(request, { body: formEncode(kept) });
+  const { body } = request;
+  let out: HttpRequest;
+  if (
+    request.opaqueBody !== true &&
+    body &&
+    isFormContentType(request.headers.get('content-type'))
+  ) {
+    // The usual token request: the form decoded and encoded once (as formDecode
+    // reads it: a leading "?" or "#" is not part of it), the parameters the
+    // assertion replaces dropped, the new ones appended.
+    const params = new URLSearchParams(
+      body.startsWith('?') || body.startsWith('#') ? body.slice(1) : body,
+    );
+    for (const name of REPLACED) params.delete(name);
+    params.append('client_id', clientId);
+    params.append('client_assertion_type', CLIENT_ASSERTION_TYPE);
+    let form: string;
+    if (FORM_SAFE.test(assertion)) {
+      form = `${params.toString()}&client_assertion=${assertion}`;
+    } else {
+      params.append('client_assertion', assertion);
+      form = params.toString();
+    }
+    out = cloneRequest(request, { body: form });
+  } else {
+    // No body, or one that is not a form: setFormParams adds the form or refuses.
+    out = setFormParams(request, [
+      ['client_id', clientId],
+      ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+      ['client_assertion', assertion],
+    ]);
   }
-  const out = setFormParams(base, [
-    ['client_id', clientId],
-    ['client_assertion_type', CLIENT_ASSERTION_TYPE],
-    ['client_assertion', assertion],
-  ]);
   out.headers.delete('authorization');
   return out;
 }

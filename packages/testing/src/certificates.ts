@@ -257,6 +257,12 @@ export interface MtlsServerOptions extends PemPair {
    * @defaultValue true
    */
   requireCertificate?: boolean | undefined;
+  /**
+   * With `TLSv1.2` the server has finished its handshake (and recorded the
+   * certificate, if any) before the client verifies the server's
+   * certificate, so a handshake the client then refuses is still recorded.
+   */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3' | undefined;
 }
 
 function presented(socket: TLSSocket): PresentedCertificate | undefined {
@@ -289,6 +295,7 @@ export async function startMtlsServer(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     requestCert: true,
     rejectUnauthorized: options.requireCertificate !== false,
+    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
   });
   const sockets = new Set<Socket>();
   const requests: MtlsRequest[] = [];
@@ -364,7 +371,11 @@ export interface MtlsProvider {
    * the registered self-signed one.
    */
   server: MtlsServer;
-  /** Another origin that asks for, but does not require, a client certificate; records what it got. */
+  /**
+   * Another origin that asks for, but does not require, a client
+   * certificate and records what it got (TLS 1.2: also for handshakes the
+   * client refuses because it does not trust this server).
+   */
   other: MtlsServer;
   /** Metadata whose conventional `token_endpoint` is `other` (answers 400), with `mtls_endpoint_aliases` on `server`. */
   metadata: {
@@ -492,7 +503,7 @@ export async function startMtlsProvider(
       if (request.url === '/landing') return void res.end('landing');
       json(res, 400, { error: 'invalid_request', error_description: 'not the mTLS endpoint' });
     },
-    { ...pki.server, ca: pki.ca.cert, requireCertificate: false },
+    { ...pki.server, ca: pki.ca.cert, requireCertificate: false, maxVersion: 'TLSv1.2' },
   );
   otherOrigin = other.origin;
   return {
