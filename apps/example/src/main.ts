@@ -12,12 +12,12 @@ try {
     onStart(servers) {
       console.log(`  OpenID Provider (oidc-provider)  ${servers.oidc.issuer}`);
       console.log(`  OAuth 1.0a provider              ${servers.oauth1.url}`);
-      console.log(`  first-party token endpoint       ${servers.firstParty.url}\n`);
+      console.log(`  first-party token endpoint       ${servers.firstParty.url}`);
+      console.log(`  oidc-provider, mutual TLS        ${servers.mtls.origin}\n`);
     },
     onResult: (result) => console.log(progressLine(result)),
   });
   console.log(`\n${resultTable(results)}`);
-  console.log('mTLS (RFC 8705) joins this table with issue 7.');
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 } catch (error) {
   console.error(`the demo could not start: ${describeError(error)}`);

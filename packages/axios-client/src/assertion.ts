@@ -10,8 +10,14 @@ import {
   type ServiceAccountOptions,
   serviceAccountOptions,
 } from '@x/assertion';
-import { type OAuth2Token, type Transport, TransportError } from '@x/core';
-import { Session, type SessionOptions } from './session.js';
+import {
+  delegateMethods,
+  type OAuth2Token,
+  splitOptions,
+  type Transport,
+  TransportError,
+} from '@x/core';
+import { SESSION_OPTIONS, Session, type SessionOptions } from './session.js';
 
 /** The options a {@link Session} takes, minus the authenticator (the client is the authenticator). */
 type SessionPart = Omit<SessionOptions, 'authenticator'>;
@@ -29,12 +35,6 @@ export interface AssertionSessionOptions
 export interface ServiceAccountSessionOptions
   extends Omit<ServiceAccountOptions, 'transport'>,
     SessionPart {}
-
-/** Splits session options from client options. */
-function split<T extends SessionPart>(options: T): [SessionPart, Omit<T, keyof SessionPart>] {
-  const { axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents, ...client } = options;
-  return [{ axios, instance, tokenInstance, timeout, maxRedirects, ownsAgents }, client];
-}
 
 /**
  * Satisfies `serviceAccountOptions`, which wants a transport; the session
@@ -70,21 +70,22 @@ export class AssertionSession extends Session {
   /** The client behind the session; token requests go through the session's transport. */
   readonly client: AssertionClient;
   /** {@link AssertionClient.fetchToken}. */
-  readonly fetchToken: AssertionClient['fetchToken'];
+  declare readonly fetchToken: AssertionClient['fetchToken'];
   /** {@link AssertionClient.ensureActiveToken}. */
-  readonly ensureActiveToken: AssertionClient['ensureActiveToken'];
+  declare readonly ensureActiveToken: AssertionClient['ensureActiveToken'];
   /** {@link AssertionClient.registerComplianceHook}. */
-  readonly registerComplianceHook: AssertionClient['registerComplianceHook'];
+  declare readonly registerComplianceHook: AssertionClient['registerComplianceHook'];
 
   constructor(options: AssertionSessionOptions) {
-    const [session, clientOptions] = split(options);
+    const [session, clientOptions] = splitOptions(options, SESSION_OPTIONS);
     super(session);
-    const client = new AssertionClient({ ...clientOptions, transport: this.transport });
-    this.client = client;
-    this.authenticator = client;
-    this.fetchToken = client.fetchToken.bind(client);
-    this.ensureActiveToken = client.ensureActiveToken.bind(client);
-    this.registerComplianceHook = client.registerComplianceHook.bind(client);
+    this.client = new AssertionClient({ ...clientOptions, transport: this.transport });
+    this.authenticator = this.client;
+    delegateMethods(this, this.client, [
+      'fetchToken',
+      'ensureActiveToken',
+      'registerComplianceHook',
+    ]);
   }
 
   /**
@@ -110,7 +111,7 @@ export class AssertionSession extends Session {
     json: string | ServiceAccountKey,
     options: ServiceAccountSessionOptions,
   ): AssertionSession {
-    const [session, accountOptions] = split(options);
+    const [session, accountOptions] = splitOptions(options, SESSION_OPTIONS);
     const { transport: _placeholder, ...clientOptions } = serviceAccountOptions(json, {
       ...accountOptions,
       transport: placeholder,

@@ -3,6 +3,7 @@
  * axios session: `OAuth2Session` with OpenID Connect (nonce, id_token
  * validation, claims, userinfo, logout). Needs `@x/oidc`.
  */
+import { delegateMethods } from '@x/core';
 import type { OAuth2ClientOptions } from '@x/oauth2';
 import {
   discover,
@@ -62,21 +63,22 @@ export class OIDCSession extends OAuth2Session {
   /** {@link OIDCClient.refreshToken}: a new id_token must keep `iss`, `sub`, `aud` (OIDC Core 12.2). */
   declare readonly refreshToken: OIDCClient['refreshToken'];
   /** {@link OIDCClient.userinfo}. */
-  readonly userinfo: OIDCClient['userinfo'];
+  declare readonly userinfo: OIDCClient['userinfo'];
   /** {@link OIDCClient.endSessionUrl}. */
-  readonly endSessionUrl: OIDCClient['endSessionUrl'];
+  declare readonly endSessionUrl: OIDCClient['endSessionUrl'];
   /** {@link OIDCClient.processAuthenticationResponse}. */
-  readonly processAuthenticationResponse: OIDCClient['processAuthenticationResponse'];
+  declare readonly processAuthenticationResponse: OIDCClient['processAuthenticationResponse'];
   /** {@link OIDCClient.validateIdToken}. */
-  readonly validateIdToken: OIDCClient['validateIdToken'];
+  declare readonly validateIdToken: OIDCClient['validateIdToken'];
 
   constructor(options: OIDCSessionOptions) {
     super(options);
-    const client = this.client;
-    this.userinfo = client.userinfo.bind(client);
-    this.endSessionUrl = client.endSessionUrl.bind(client);
-    this.processAuthenticationResponse = client.processAuthenticationResponse.bind(client);
-    this.validateIdToken = client.validateIdToken.bind(client);
+    delegateMethods(this, this.client, [
+      'userinfo',
+      'endSessionUrl',
+      'processAuthenticationResponse',
+      'validateIdToken',
+    ]);
   }
 
   /**

@@ -32,6 +32,20 @@ export interface SessionOptions extends AttachOptions {
 const NETWORK = ['adapter', 'httpAgent', 'httpsAgent', 'proxy'] as const;
 
 /**
+ * The options of {@link Session} that its subclasses take besides their
+ * client's (all but `authenticator`), for `splitOptions`: typed so that an
+ * option added to `SessionOptions` cannot be forgotten here.
+ */
+export const SESSION_OPTIONS: Record<Exclude<keyof SessionOptions, 'authenticator'>, true> = {
+  axios: true,
+  instance: true,
+  tokenInstance: true,
+  timeout: true,
+  maxRedirects: true,
+  ownsAgents: true,
+};
+
+/**
  * A closable axios session: the base of `OAuth2Session` and `OAuth1Session`.
  * `session.axios` runs every request through the authenticator
  * (see {@link attachAuthenticator}); `session.transport` sends the spec

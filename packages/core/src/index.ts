@@ -7,6 +7,7 @@ export {
   DEFAULT_TIMEOUT,
 } from './call-signal.js';
 export { type Clock, epochSeconds, systemClock } from './clock.js';
+export { delegateMethods, type MethodKeys, splitOptions } from './delegate.js';
 export {
   base64Encode,
   base64urlEncode,

@@ -2,8 +2,9 @@
  * `@x/fetch-client/oauth1`: `OAuth1Session`, an `OAuth1Client` bound to a
  * closable fetch session (Authlib's `OAuth1Session`). Needs `@x/oauth1`.
  */
+import { delegateMethods, splitOptions } from '@x/core';
 import { OAuth1Client, type OAuth1ClientOptions, type OAuth1Token } from '@x/oauth1';
-import { Session, type SessionOptions } from './session.js';
+import { SESSION_OPTIONS, Session, type SessionOptions } from './session.js';
 
 /** Options of {@link OAuth1Session}: the client's options (its transport is the session's) and the session's. */
 export interface OAuth1SessionOptions
@@ -38,24 +39,25 @@ export class OAuth1Session extends Session {
   /** The client behind the session; credential requests go through the session's transport. */
   readonly client: OAuth1Client;
   /** {@link OAuth1Client.fetchRequestToken}. */
-  readonly fetchRequestToken: OAuth1Client['fetchRequestToken'];
+  declare readonly fetchRequestToken: OAuth1Client['fetchRequestToken'];
   /** {@link OAuth1Client.createAuthorizationUrl}. */
-  readonly createAuthorizationUrl: OAuth1Client['createAuthorizationUrl'];
+  declare readonly createAuthorizationUrl: OAuth1Client['createAuthorizationUrl'];
   /** {@link OAuth1Client.parseAuthorizationResponse}. */
-  readonly parseAuthorizationResponse: OAuth1Client['parseAuthorizationResponse'];
+  declare readonly parseAuthorizationResponse: OAuth1Client['parseAuthorizationResponse'];
   /** {@link OAuth1Client.fetchAccessToken}. */
-  readonly fetchAccessToken: OAuth1Client['fetchAccessToken'];
+  declare readonly fetchAccessToken: OAuth1Client['fetchAccessToken'];
 
   constructor(options: OAuth1SessionOptions) {
-    const { fetch, dispatcher, timeout, maxRedirects, ownsDispatcher, ...clientOptions } = options;
-    super({ fetch, dispatcher, timeout, maxRedirects, ownsDispatcher });
-    const client = new OAuth1Client({ ...clientOptions, transport: this.transport });
-    this.client = client;
-    this.authenticator = client;
-    this.fetchRequestToken = client.fetchRequestToken.bind(client);
-    this.createAuthorizationUrl = client.createAuthorizationUrl.bind(client);
-    this.parseAuthorizationResponse = client.parseAuthorizationResponse.bind(client);
-    this.fetchAccessToken = client.fetchAccessToken.bind(client);
+    const [session, clientOptions] = splitOptions(options, SESSION_OPTIONS);
+    super(session);
+    this.client = new OAuth1Client({ ...clientOptions, transport: this.transport });
+    this.authenticator = this.client;
+    delegateMethods(this, this.client, [
+      'fetchRequestToken',
+      'createAuthorizationUrl',
+      'parseAuthorizationResponse',
+      'fetchAccessToken',
+    ]);
   }
 
   /** The credentials the client holds ({@link OAuth1Client.token}); contains the token secret. */

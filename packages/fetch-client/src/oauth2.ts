@@ -2,9 +2,9 @@
  * `@x/fetch-client/oauth2`: `OAuth2Session`, an `OAuth2Client` bound to a
  * closable fetch session (Authlib's `OAuth2Session`). Needs `@x/oauth2`.
  */
-import type { OAuth2Token, OAuth2TokenFields } from '@x/core';
+import { delegateMethods, type OAuth2Token, type OAuth2TokenFields, splitOptions } from '@x/core';
 import { OAuth2Client, type OAuth2ClientOptions } from '@x/oauth2';
-import { Session, type SessionOptions } from './session.js';
+import { SESSION_OPTIONS, Session, type SessionOptions } from './session.js';
 
 /** Options of {@link OAuth2Session}: the client's options (its transport is the session's) and the session's. */
 export interface OAuth2SessionOptions
@@ -34,36 +34,37 @@ export class OAuth2Session extends Session {
   /** The client behind the session; token requests go through the session's transport. */
   readonly client: OAuth2Client;
   /** {@link OAuth2Client.createAuthorizationUrl}. */
-  readonly createAuthorizationUrl: OAuth2Client['createAuthorizationUrl'];
+  declare readonly createAuthorizationUrl: OAuth2Client['createAuthorizationUrl'];
   /** {@link OAuth2Client.fetchToken}. */
-  readonly fetchToken: OAuth2Client['fetchToken'];
+  declare readonly fetchToken: OAuth2Client['fetchToken'];
   /** {@link OAuth2Client.refreshToken}. */
-  readonly refreshToken: OAuth2Client['refreshToken'];
+  declare readonly refreshToken: OAuth2Client['refreshToken'];
   /** {@link OAuth2Client.ensureActiveToken}. */
-  readonly ensureActiveToken: OAuth2Client['ensureActiveToken'];
+  declare readonly ensureActiveToken: OAuth2Client['ensureActiveToken'];
   /** {@link OAuth2Client.revokeToken}. */
-  readonly revokeToken: OAuth2Client['revokeToken'];
+  declare readonly revokeToken: OAuth2Client['revokeToken'];
   /** {@link OAuth2Client.introspectToken}. */
-  readonly introspectToken: OAuth2Client['introspectToken'];
+  declare readonly introspectToken: OAuth2Client['introspectToken'];
   /** {@link OAuth2Client.registerComplianceHook}. */
-  readonly registerComplianceHook: OAuth2Client['registerComplianceHook'];
+  declare readonly registerComplianceHook: OAuth2Client['registerComplianceHook'];
   /** {@link OAuth2Client.registerClientAuthMethod}. */
-  readonly registerClientAuthMethod: OAuth2Client['registerClientAuthMethod'];
+  declare readonly registerClientAuthMethod: OAuth2Client['registerClientAuthMethod'];
 
   constructor(options: OAuth2SessionOptions) {
-    const { fetch, dispatcher, timeout, maxRedirects, ownsDispatcher, ...clientOptions } = options;
-    super({ fetch, dispatcher, timeout, maxRedirects, ownsDispatcher });
-    const client = this.createClient({ ...clientOptions, transport: this.transport });
-    this.client = client;
-    this.authenticator = client;
-    this.createAuthorizationUrl = client.createAuthorizationUrl.bind(client);
-    this.fetchToken = client.fetchToken.bind(client);
-    this.refreshToken = client.refreshToken.bind(client);
-    this.ensureActiveToken = client.ensureActiveToken.bind(client);
-    this.revokeToken = client.revokeToken.bind(client);
-    this.introspectToken = client.introspectToken.bind(client);
-    this.registerComplianceHook = client.registerComplianceHook.bind(client);
-    this.registerClientAuthMethod = client.registerClientAuthMethod.bind(client);
+    const [session, clientOptions] = splitOptions(options, SESSION_OPTIONS);
+    super(session);
+    this.client = this.createClient({ ...clientOptions, transport: this.transport });
+    this.authenticator = this.client;
+    delegateMethods(this, this.client, [
+      'createAuthorizationUrl',
+      'fetchToken',
+      'refreshToken',
+      'ensureActiveToken',
+      'revokeToken',
+      'introspectToken',
+      'registerComplianceHook',
+      'registerClientAuthMethod',
+    ]);
   }
 
   /**

@@ -14,6 +14,19 @@ export interface SessionOptions extends AuthFetchOptions {
 }
 
 /**
+ * The options of {@link Session} that its subclasses take besides their
+ * client's (all but `authenticator`), for `splitOptions`: typed so that an
+ * option added to `SessionOptions` cannot be forgotten here.
+ */
+export const SESSION_OPTIONS: Record<Exclude<keyof SessionOptions, 'authenticator'>, true> = {
+  fetch: true,
+  dispatcher: true,
+  timeout: true,
+  maxRedirects: true,
+  ownsDispatcher: true,
+};
+
+/**
  * A closable HTTP session over `fetch`: the base of `OAuth2Session`,
  * `OAuth1Session` and `AssertionSession`. Requests go through the
  * authenticator (see {@link createAuthFetch}); `close()` aborts every

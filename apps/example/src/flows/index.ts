@@ -8,6 +8,7 @@ import { clientSecretJwt } from './client-secret-jwt.js';
 import { complianceHook } from './compliance-hook.js';
 import type { Flow } from './flow.js';
 import { introspect } from './introspect.js';
+import { mtlsCaIssued, mtlsSelfSigned } from './mtls.js';
 import { oauth1Auth } from './oauth1-auth.js';
 import { oauth1ThreeLegged } from './oauth1-three-legged.js';
 import { oidcLogin } from './oidc-login.js';
@@ -33,10 +34,6 @@ export const FLOWS: readonly Flow[] = [
   privateKeyJwt,
   assertionSession,
   oidcLogin,
-  // ── mTLS (RFC 8705) ─────────────────────────────────────────────────────
-  // Issue 7 adds `@x/fetch-client/node` and `@x/axios-client/node`. Then add
-  // flows/mtls.ts here: client credentials with `tls_client_auth` against an
-  // https listener of the provider that requires client certificates
-  // (servers/index.ts marks where it starts), and a certificate-bound token
-  // (`cnf.x5t#S256`) accepted by the API with the same certificate.
+  mtlsCaIssued,
+  mtlsSelfSigned,
 ];

@@ -1,22 +1,52 @@
 /**
  * The bits of node:http every demo server needs: listen on a free loopback
- * port, read a small body, answer, and close with no connection left open.
+ * port (http, or https asking for client certificates), read a small body,
+ * answer, and close with no connection left open.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-/** A server listening on `http://127.0.0.1:<free port>`. */
+/** A server listening on `http://127.0.0.1:<free port>` (or https). */
 export interface Listening {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` or `https://127.0.0.1:<port>` */
   origin: string;
   server: Server;
   /** Stops listening and ends every open connection (keep-alive ones included). */
   close(): Promise<void>;
 }
 
+/** The TLS settings of {@link listenMutualTls}: PEM text. */
+export interface MutualTlsSettings {
+  /** The server's certificate and key. */
+  cert: string;
+  key: string;
+  /** What client certificates must chain to (CAs, or self-signed certificates trusted as they are). */
+  ca: string[];
+}
+
 /** Starts `handler` on 127.0.0.1 with a port the system picks. */
-export async function listen(handler: RequestListener): Promise<Listening> {
-  const server = createServer(handler);
+export function listen(handler: RequestListener): Promise<Listening> {
+  return start(createServer(handler), 'http');
+}
+
+/**
+ * Starts `handler` on `https://127.0.0.1:<free port>`, refusing every TLS
+ * connection without a client certificate that chains to `ca`
+ * (`requestCert` and `rejectUnauthorized`): a mutual-TLS endpoint.
+ */
+export function listenMutualTls(
+  handler: RequestListener,
+  tls: MutualTlsSettings,
+): Promise<Listening> {
+  const server = createHttpsServer(
+    { ...tls, requestCert: true, rejectUnauthorized: true },
+    handler,
+  );
+  return start(server, 'https');
+}
+
+async function start(server: Server, scheme: 'http' | 'https'): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -27,7 +57,7 @@ export async function listen(handler: RequestListener): Promise<Listening> {
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${scheme}://127.0.0.1:${port}`,
     server,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -1,13 +1,16 @@
 /**
  * Every server the terminal demo talks to, started together on free
- * loopback ports and closed together.
+ * loopback ports and closed together. The certificates for mutual TLS are
+ * made first (pki.ts).
  */
 import { type FirstPartyServer, startFirstPartyServer } from './first-party.js';
 import { type OAuth1Provider, startOAuth1Provider } from './oauth1-provider.js';
+import type { MtlsClient, MutualTlsEndpoints } from './oidc-mtls.js';
 import { type OpenIDProvider, startOpenIDProvider } from './oidc-provider.js';
+import { createDemoPki } from './pki.js';
 
 export { DEMO_REDIRECT_URI } from './oidc-provider.js';
-export type { FirstPartyServer, OAuth1Provider, OpenIDProvider };
+export type { FirstPartyServer, MtlsClient, MutualTlsEndpoints, OAuth1Provider, OpenIDProvider };
 
 /** The running servers. */
 export interface DemoServers {
@@ -17,14 +20,16 @@ export interface DemoServers {
   oauth1: OAuth1Provider;
   /** The first-party server with its own token endpoint (password grant, a legacy quirk). */
   firstParty: FirstPartyServer;
-  // mTLS (RFC 8705, issue 7): an https listener requiring client certificates goes here.
+  /** oidc-provider's https listener requiring client certificates (mutual TLS, RFC 8705). */
+  mtls: MutualTlsEndpoints;
   close(): Promise<void>;
 }
 
 /** Starts every server; if one fails to start, the others are closed again. */
 export async function startServers(): Promise<DemoServers> {
+  const pki = await createDemoPki();
   const started = await Promise.allSettled([
-    startOpenIDProvider(),
+    startOpenIDProvider({ pki }),
     startOAuth1Provider(),
     startFirstPartyServer(),
   ] as const);
@@ -43,5 +48,10 @@ export async function startServers(): Promise<DemoServers> {
     const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult;
     throw failed.reason;
   }
-  return { oidc: oidc.value, oauth1: oauth1.value, firstParty: firstParty.value, close };
+  const { mtls } = oidc.value;
+  if (mtls === undefined) {
+    await close();
+    throw new Error('oidc-provider started without its mutual TLS listener');
+  }
+  return { oidc: oidc.value, oauth1: oauth1.value, firstParty: firstParty.value, mtls, close };
 }

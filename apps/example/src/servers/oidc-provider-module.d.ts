@@ -47,6 +47,8 @@ declare module 'oidc-provider' {
     clientId: string;
     accountId?: string | undefined;
     scope?: string | undefined;
+    /** The certificate a certificate-bound token is bound to (RFC 8705 3). */
+    'x5t#S256'?: string | undefined;
   }
 
   /** The Koa context a custom grant handler gets. */

@@ -2,7 +2,8 @@
  * The demo's OAuth 2.0 authorization server and OpenID Provider:
  * oidc-provider on http://127.0.0.1:<free port>, with one registered client
  * per way of authenticating at its token endpoint, the JWT-bearer grant, and
- * a small protected API next to it.
+ * a small protected API next to it; given a PKI, also on an https listener
+ * that requires client certificates (mutual TLS, oidc-mtls.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,8 +12,15 @@ import { JWT_BEARER_GRANT_TYPE } from '@x/rfc7523';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import Provider, { type ClientMetadata, type ProviderClient } from 'oidc-provider';
 import { ACCOUNTS } from './accounts.js';
-import { listen } from './http.js';
+import { type Listening, listen, listenMutualTls } from './http.js';
 import { registerJwtBearerGrant } from './jwt-bearer-grant.js';
+import {
+  type MutualTlsEndpoints,
+  mtlsClientMetadata,
+  mtlsClients,
+  mtlsFeature,
+  requestThumbprint,
+} from './oidc-mtls.js';
 import {
   handleInteraction,
   INTERACTION_PATH,
@@ -21,6 +29,7 @@ import {
   renderError,
 } from './oidc-pages.js';
 import { memoryStorage } from './oidc-storage.js';
+import type { DemoPki } from './pki.js';
 
 /** Where the terminal demo's clients are sent back to; the scripted user agent stops there. */
 export const DEMO_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -33,6 +42,8 @@ export interface OpenIDProviderOptions {
   postLogoutRedirectUris?: string[] | undefined;
   /** Lifetime of access tokens in seconds. @defaultValue 3600 */
   accessTokenTTL?: number | undefined;
+  /** Certificates for mutual TLS: with them the provider also listens on https (`mtls`). */
+  pki?: DemoPki | undefined;
 }
 
 /** A client registered with the provider, and the credentials it holds. */
@@ -69,6 +80,8 @@ export interface OpenIDProvider {
   };
   /** A service account whose assertions the provider trusts (the JWT-bearer grant). */
   serviceAccount: { issuer: string; privateKeyPem: string; alg: 'ES256' };
+  /** The mutual-TLS listener and its clients, when started with a `pki`. */
+  mtls: MutualTlsEndpoints | undefined;
   /** Errors oidc-provider reported as server errors (there should be none). */
   serverErrors: unknown[];
   close(): Promise<void>;
@@ -162,6 +175,7 @@ export async function startOpenIDProvider(
       redirect_uris: [],
       scope: 'api:read',
     },
+    ...(options.pki === undefined ? [] : mtlsClientMetadata(options.pki)),
   ];
 
   // The issuer needs the port: listen first, with a handler that waits for the provider.
@@ -171,11 +185,17 @@ export async function startOpenIDProvider(
     else res.writeHead(503).end();
   });
   const issuer = http.origin;
+  const listeners: Listening[] = [http];
 
   const provider = new Provider(issuer, {
     adapter: memoryStorage(),
     clients: metadata,
     jwks: { keys: [{ ...(await exportJWK(signing.privateKey)), kid: 'demo-1', alg: 'RS256' }] },
+    clientAuthMethods: [
+      ...['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
+      'none',
+      ...(options.pki === undefined ? [] : ['tls_client_auth', 'self_signed_tls_client_auth']),
+    ],
     cookies: { keys: [secret(), secret()] },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
@@ -211,6 +231,7 @@ export async function startOpenIDProvider(
           token.clientId === client.clientId,
       },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      ...(options.pki === undefined ? {} : { mTLS: mtlsFeature }),
     },
     // A refresh token for every client allowed the grant (rotated on each use).
     issueRefreshToken: async (_ctx: unknown, client: ProviderClient) =>
@@ -238,7 +259,7 @@ export async function startOpenIDProvider(
 
   const api = `${issuer}/api/me`;
   const oidc = provider.callback();
-  route = (req, res) => {
+  const router = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     const handled =
       path === '/api/me'
@@ -255,6 +276,29 @@ export async function startOpenIDProvider(
       },
     );
   };
+  route = router;
+
+  // Mutual TLS: the same provider on https, client certificate required. Its
+  // token and introspection endpoints are the metadata's mtls_endpoint_aliases.
+  let mtls: MutualTlsEndpoints | undefined;
+  if (options.pki !== undefined) {
+    const { pki } = options;
+    const https = await listenMutualTls(router, {
+      ...pki.server,
+      // The demo CA's certificates, and the self-signed one registered as it is.
+      ca: [pki.ca.cert, pki.selfSigned.cert],
+    }).catch(async (error: unknown) => {
+      await http.close();
+      throw error;
+    });
+    listeners.push(https);
+    mtls = {
+      origin: https.origin,
+      api: `${https.origin}/api/me`,
+      ca: pki.ca.cert,
+      clients: mtlsClients(pki),
+    };
+  }
 
   return {
     issuer,
@@ -264,24 +308,40 @@ export async function startOpenIDProvider(
       token_endpoint: `${issuer}/token`,
       revocation_endpoint: `${issuer}/token/revocation`,
       introspection_endpoint: `${issuer}/token/introspection`,
+      ...(mtls === undefined
+        ? {}
+        : {
+            tls_client_certificate_bound_access_tokens: true,
+            mtls_endpoint_aliases: {
+              token_endpoint: `${mtls.origin}/token`,
+              revocation_endpoint: `${mtls.origin}/token/revocation`,
+              introspection_endpoint: `${mtls.origin}/token/introspection`,
+            },
+          }),
     },
     api,
     clients,
     serviceAccount,
+    mtls,
     serverErrors,
-    close: http.close,
+    async close() {
+      await Promise.all(listeners.map((listener) => listener.close()));
+    },
   };
 }
 
 /**
  * The protected API: a bearer token the provider issued (to a user or to a
  * client) gets `{ sub, client_id, scope }`; anything else a 401 with an
- * RFC 6750 challenge.
+ * RFC 6750 challenge. A certificate-bound token (RFC 8705 3) only counts on
+ * a TLS connection with the certificate it is bound to.
  */
 async function serveApi(provider: Provider, req: IncomingMessage, res: ServerResponse) {
   const value = /^Bearer ([^\s]+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  const token =
+  const found =
     (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
+  const bound = found?.['x5t#S256'];
+  const token = bound === undefined || bound === requestThumbprint(req) ? found : undefined;
   if (token === undefined) {
     res.writeHead(401, {
       'www-authenticate': value
