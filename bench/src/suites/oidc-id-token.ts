@@ -208,8 +208,8 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
         { name: OPENID_CODE, fn: () => openidCode(token) },
       ],
       reference: { task: OPENID_IMPLICIT, label: 'openid-client' },
-      rounds: 9,
-      time: 400,
+      rounds: 11,
+      time: 500,
       interval: true,
       note: 'target: validateIdToken ≥ 1.5× openid-client (implicitAuthentication)',
       setup: async () => {

@@ -256,8 +256,8 @@ export async function rfc7523AssertionGroups(): Promise<Group[]> {
       openidClient: openid.PrivateKeyJwt({ key: ecKey, kid: EC_KEY.kid }),
       peerName: withKid,
       note: asymmetricNote('ES256'),
-      rounds: 9,
-      time: 400,
+      rounds: 11,
+      time: 500,
     }),
     group({
       alg: 'HS256',
@@ -272,8 +272,8 @@ export async function rfc7523AssertionGroups(): Promise<Group[]> {
       openidClient: openid.ClientSecretJwt(HS256_SECRET),
       peerName: (library) => `${library} ClientSecretJwt(secret)`,
       note: 'target: HS256 authenticate ≥ 1.00× openid-client',
-      rounds: 9,
-      time: 400,
+      rounds: 11,
+      time: 500,
     }),
   ];
 }

@@ -124,13 +124,16 @@ describe('#signer routing', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     const published = pkg.publishConfig.imports['#signer'];
     expect(Object.keys(published)).toEqual(['node', 'default']);
+    // `types` first under `node`: typecheckers see the Web signer's types, so Node's types
+    // never leak into the package's Web-only sources.
     expect(published).toEqual({
-      node: './dist/lib/signer.node.js',
+      node: { types: './dist/lib/signer.d.ts', default: './dist/lib/signer.node.js' },
       default: './dist/lib/signer.js',
     });
     const source = pkg.imports['#signer'];
     expect(Object.keys(source)).toEqual(['@x/source', 'node', 'default']);
     expect(source['@x/source']).toEqual({
+      types: './src/lib/signer.ts',
       node: './src/lib/signer.node.ts',
       default: './src/lib/signer.ts',
     });
