@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { type Authenticator, cloneRequest, type HttpRequest, TransportError } from '@x/core';
-import { startHttpServer, startResetServer, type TestServer } from '@x/testing';
+import { TransportError } from '@x/core';
+import { spyAuthenticator, startEchoServer, startResetServer, type TestServer } from '@x/testing';
 import axios, { isAxiosError } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withState } from '../src/convert.js';
@@ -8,29 +8,11 @@ import { attachAuthenticator } from '../src/index.js';
 
 let api: TestServer;
 beforeAll(async () => {
-  api = await startHttpServer((req, res) => {
-    if (req.url.startsWith('/moved')) return void res.writeHead(302, { location: '/final' }).end();
-    if (req.url === '/missing') return void res.writeHead(404).end('{"error":"nope"}');
-    res.setHeader('content-type', 'application/json');
-    res.end(
-      JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: req.body }),
-    );
-  });
+  api = await startEchoServer();
 });
 afterAll(() => api.close());
 
-function spy(): Authenticator & { seen: HttpRequest[] } {
-  const seen: HttpRequest[] = [];
-  return {
-    seen,
-    async authorize(request) {
-      seen.push(request);
-      const copy = cloneRequest(request);
-      copy.headers.set('authorization', 'Bearer t0k3n-value');
-      return copy;
-    },
-  };
-}
+const spy = () => spyAuthenticator('t0k3n-value');
 
 describe('attachAuthenticator', () => {
   it('keeps its per-call state through axios mergeConfig (by reference)', () => {

@@ -1,39 +1,16 @@
-import {
-  type Authenticator,
-  cloneRequest,
-  type HttpRequest,
-  staticBearer,
-  TransportError,
-} from '@x/core';
-import { startHttpServer, type TestServer } from '@x/testing';
+import { staticBearer, TransportError } from '@x/core';
+import { spyAuthenticator, startEchoServer, type TestServer } from '@x/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthFetch } from '../src/index.js';
 
 let api: TestServer;
 beforeAll(async () => {
-  api = await startHttpServer((req, res) => {
-    if (req.url === '/moved') return void res.writeHead(301, { location: '/final' }).end();
-    res.setHeader('content-type', 'application/json');
-    res.end(
-      JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: req.body }),
-    );
-  });
+  api = await startEchoServer({ redirectStatus: 301 });
 });
 afterAll(() => api.close());
 
 /** Records what authorize saw, attaches a bearer token. */
-function spy(): Authenticator & { seen: HttpRequest[] } {
-  const seen: HttpRequest[] = [];
-  return {
-    seen,
-    async authorize(request) {
-      seen.push(request);
-      const copy = cloneRequest(request);
-      copy.headers.set('authorization', 'Bearer t0k3n');
-      return copy;
-    },
-  };
-}
+const spy = () => spyAuthenticator('t0k3n');
 
 describe('createAuthFetch', () => {
   it('works with staticBearer', async () => {

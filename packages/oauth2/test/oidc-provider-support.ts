@@ -1,6 +1,4 @@
-import type { HttpRequest, Transport } from '@x/core';
-import { TransportError } from '@x/core';
-import type { AuthorizationServer, TestClient } from '@x/testing';
+import type { AuthorizationServer, SentRequest, TestClient } from '@x/testing';
 import {
   type AuthorizationServerMetadata,
   OAuth2Client,
@@ -8,47 +6,12 @@ import {
 } from '../src/index.js';
 
 /**
- * Shared pieces of the tests against a real oidc-provider: a transport on
- * global fetch (the adapters are tested on their own), a request log, and a
+ * Shared pieces of the tests against a real oidc-provider: the recording
+ * transport of @x/testing (the adapters are tested on their own), and a
  * client factory for the harness's registered clients.
  */
 
-/** A request the client sent, as the server received it. */
-export interface SentRequest {
-  method: string;
-  url: string;
-  headers: Headers;
-  params: URLSearchParams;
-}
-
-/** A {@link Transport} on global fetch that never follows redirects and logs every request. */
-export function recordingTransport(): { transport: Transport; sent: SentRequest[] } {
-  const sent: SentRequest[] = [];
-  const transport: Transport = async (request: HttpRequest, options) => {
-    sent.push({
-      method: request.method,
-      url: request.url,
-      headers: new Headers(request.headers),
-      params: new URLSearchParams(request.body ?? ''),
-    });
-    try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        redirect: 'manual',
-        ...(request.body === undefined ? {} : { body: request.body }),
-        ...(options?.signal === undefined ? {} : { signal: options.signal }),
-      });
-      return { status: response.status, headers: response.headers, body: await response.text() };
-    } catch (cause) {
-      const aborted = options?.signal?.aborted === true;
-      throw new TransportError(aborted ? 'ERR_ABORTED' : 'ERR_NETWORK', 'request failed', {
-        cause,
-      });
-    }
-  };
-  return { transport, sent };
-}
+export { recordingTransport, type SentRequest } from '@x/testing';
 
 /** The server's RFC 8414 / OpenID discovery document, read with plain fetch. */
 export async function discover(as: AuthorizationServer): Promise<AuthorizationServerMetadata> {

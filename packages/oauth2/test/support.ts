@@ -1,25 +1,21 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
-import type { Clock, HttpRequest, Transport } from '@x/core';
-import { expect } from 'vitest';
+import type { Transport } from '@x/core';
+import { ManualClock as BaseClock, testTransport } from '@x/testing';
 
 /**
- * Test plumbing: a tiny fetch-based transport and real node:http servers on
- * 127.0.0.1 that record every request they receive.
+ * Test plumbing: real node:http servers on 127.0.0.1 that record every
+ * request they receive, and the shared test transport and helpers.
  */
 
+export {
+  expectNoSecrets,
+  getRequest as get,
+  rejectionOf,
+} from '@x/testing';
+
 /** A transport over global fetch that never follows redirects. */
-export const transport: Transport = async (request, options) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    ...(request.body === undefined ? {} : { body: request.body }),
-    redirect: 'manual',
-    ...(options?.signal === undefined ? {} : { signal: options.signal }),
-  });
-  return { status: response.status, headers: response.headers, body: await response.text() };
-};
+export const transport: Transport = testTransport();
 
 /** A request as the server saw it. */
 export interface Recorded {
@@ -118,41 +114,9 @@ export function sendRaw(
   res.writeHead(status, headers).end(body);
 }
 
-/** A clock you move by hand. */
-export class ManualClock implements Clock {
-  constructor(public ms = 1_700_000_000_000) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
-
-/** A GET request to a URL, as adapters hand it to an authenticator. */
-export function get(url: string, headers: HeadersInit = {}): HttpRequest {
-  return { method: 'GET', url, headers: new Headers(headers) };
-}
-
-/** The rejection of a promise (fails the test when it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Asserts that no secret appears in any rendering of an error. */
-export function expectNoSecrets(error: unknown, secrets: readonly string[]): void {
-  const renderings = [
-    inspect(error, { depth: 8 }),
-    String(error),
-    JSON.stringify(error),
-    (error as Error).stack ?? '',
-  ];
-  for (const rendering of renderings) {
-    for (const secret of secrets) expect(rendering).not.toContain(secret);
+/** A clock you move by hand, starting at a fixed instant. */
+export class ManualClock extends BaseClock {
+  constructor(ms = 1_700_000_000_000) {
+    super(ms);
   }
 }

@@ -1,48 +1,12 @@
-import type { Clock, HttpRequest, Transport } from '@x/core';
-import { TransportError } from '@x/core';
+import type { Clock } from '@x/core';
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /**
- * Shared test pieces: a Transport on global fetch (the adapters are tested on
- * their own), a clock the test moves, and id_tokens signed with jose.
+ * Shared test pieces: the recording transport of @x/testing (the adapters are
+ * tested on their own), a clock the test moves, and id_tokens signed with jose.
  */
 
-/** A request the client sent. */
-export interface SentRequest {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: string | undefined;
-}
-
-/** A {@link Transport} on global fetch that never follows redirects and logs every request. */
-export function recordingTransport(): { transport: Transport; sent: SentRequest[] } {
-  const sent: SentRequest[] = [];
-  const transport: Transport = async (request: HttpRequest, options) => {
-    sent.push({
-      method: request.method,
-      url: request.url,
-      headers: new Headers(request.headers),
-      body: request.body,
-    });
-    try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        redirect: 'manual',
-        ...(request.body === undefined ? {} : { body: request.body }),
-        ...(options?.signal === undefined ? {} : { signal: options.signal }),
-      });
-      return { status: response.status, headers: response.headers, body: await response.text() };
-    } catch (cause) {
-      const aborted = options?.signal?.aborted === true;
-      throw new TransportError(aborted ? 'ERR_ABORTED' : 'ERR_NETWORK', 'request failed', {
-        cause,
-      });
-    }
-  };
-  return { transport, sent };
-}
+export { recordingTransport, type SentRequest } from '@x/testing';
 
 /** A clock the test can move forward. */
 export function movableClock(

@@ -92,6 +92,26 @@ export function recordingAuthenticator(
   };
 }
 
+/** An authenticator that records every request it sees and attaches `Bearer <token>`. */
+export interface SpyAuthenticator extends Authenticator {
+  /** The requests `authorize` was called with, as the adapter handed them over. */
+  readonly seen: HttpRequest[];
+}
+
+/** A {@link SpyAuthenticator} attaching `token`. */
+export function spyAuthenticator(token: string): SpyAuthenticator {
+  const seen: HttpRequest[] = [];
+  return {
+    seen,
+    async authorize(request: HttpRequest): Promise<HttpRequest> {
+      seen.push(request);
+      const copy = cloneRequest(request);
+      copy.headers.set('authorization', `Bearer ${token}`);
+      return copy;
+    },
+  };
+}
+
 async function expectTransportError(
   promise: Promise<unknown>,
   code: TransportErrorCode,

@@ -124,6 +124,28 @@ export function startHttpsServer(handler: TestHandler, tls: TlsOptions): Promise
   return listen(createHttpsServer({ key: tls.key, cert: tls.cert }), 'https', handler);
 }
 
+/**
+ * A server that answers every request with what it received, as JSON
+ * (`{ method, url, headers, body }`); except `/moved...`, which redirects to
+ * `/final` with `redirectStatus`, and `/missing`, which answers 404.
+ *
+ * @example
+ * const api = await startEchoServer()
+ * const echo = await (await fetch(`${api.url}me`)).json()
+ */
+export function startEchoServer(options: { redirectStatus?: number } = {}): Promise<TestServer> {
+  return startHttpServer((req, res) => {
+    if (req.url.startsWith('/moved')) {
+      return void res.writeHead(options.redirectStatus ?? 302, { location: '/final' }).end();
+    }
+    if (req.url === '/missing') return void res.writeHead(404).end('{"error":"nope"}');
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: req.body }),
+    );
+  });
+}
+
 /** A server that records requests and never answers them (for timeouts and aborts). */
 export function startSilentServer(): Promise<TestServer> {
   return startHttpServer(() => {});
