@@ -32,7 +32,7 @@ try {
     ...oauth2SessionGroups(server),
     ...oauth2RefreshGroups(server, tokenServer),
     ...(await rfc7523AssertionGroups()),
-    ...(await oidcIdTokenGroups()),
+    ...oidcIdTokenGroups(),
   ];
   console.log(machineLine());
   console.log(`before: ${loadLine()}`);

@@ -59,9 +59,8 @@ const JWKS_TEXT = JSON.stringify(JWKS);
 
 type Validate = (token: string) => Promise<unknown>;
 
-/** Runs every validator on the good token and on each bad one: accepted, and refused. */
-async function checkValidators(validators: Record<string, Validate>): Promise<void> {
-  const good = await idToken();
+/** Runs every validator on the measured token and on each bad one: accepted, and refused. */
+async function checkValidators(good: string, validators: Record<string, Validate>): Promise<void> {
   const bad = { 'tampered payload': tampered(good), ...(await badTokens()) };
   for (const [name, validate] of Object.entries(validators)) {
     try {
@@ -79,8 +78,9 @@ async function checkValidators(validators: Record<string, Validate>): Promise<vo
   }
 }
 
-export async function oidcIdTokenGroups(): Promise<Group[]> {
-  const token = await idToken();
+export function oidcIdTokenGroups(): Group[] {
+  /** The token every task validates; signed in `setup`, so it is fresh however long earlier suites ran. */
+  let token = '';
 
   // ---- jose, the limit -------------------------------------------------------
   const joseKeys = createLocalJWKSet(JWKS);
@@ -114,6 +114,8 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
     (keys: typeof local): Validate =>
     (jwt) =>
       validateIdToken(jwt, { issuer: ISSUER, clientId: CLIENT_ID, keys, nonce: NONCE });
+  const oursLocal = ours(local);
+  const oursRemote = ours(remote);
 
   // ---- oauth4webapi ------------------------------------------------------------
   const as: oauth.AuthorizationServer = {
@@ -122,8 +124,16 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
     token_endpoint: TOKEN_ENDPOINT,
   };
   const client: oauth.Client = { client_id: CLIENT_ID };
+  /** A token endpoint's response body carrying the id_token. */
+  const tokenResponseText = (jwt: string) =>
+    JSON.stringify({
+      access_token: 'at-bench',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      id_token: jwt,
+    });
   /** The id_token the in-memory token endpoint returns (openid-client's code grant). */
-  let currentToken = token;
+  let currentToken = '';
   let peerJwksFetches = 0;
   const peerFetch = async (url: string): Promise<Response> => {
     if (url === JWKS_URI) {
@@ -135,18 +145,12 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
     }
     throw new Error(`unexpected request to ${url}`);
   };
+  /** The JWKS as oauth4webapi's cache holds it; fresh for 300 s from `uat`, so filled in `setup`. */
   const jwksCache = (): oauth.ExportedJWKSCache => ({
     jwks: structuredClone(JWKS) as oauth.JWKS,
     uat: Math.floor(Date.now() / 1000),
   });
-  const oauth4Cache = jwksCache();
-  const tokenResponseText = (jwt: string) =>
-    JSON.stringify({
-      access_token: 'at-bench',
-      token_type: 'Bearer',
-      expires_in: 3600,
-      id_token: jwt,
-    });
+  let oauth4Cache: oauth.ExportedJWKSCache = jwksCache();
   const oauth4Validate: Validate = async (jwt) => {
     const response = new Response(tokenResponseText(jwt), { headers: JSON_HEADERS });
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
@@ -168,8 +172,8 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
   };
   const implicitConfig = new openid.Configuration(server, CLIENT_ID);
   openid.useIdTokenResponseType(implicitConfig);
-  openid.setJwksCache(implicitConfig, jwksCache());
   implicitConfig[openid.customFetch] = peerFetch;
+  /** Prepared callback URLs, one per token (the one measured, and the setup's good and bad ones). */
   const implicitUrls = new Map<string, URL>();
   const callbackUrl = (jwt: string) => {
     let url = implicitUrls.get(jwt);
@@ -184,7 +188,6 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
 
   const codeConfig = new openid.Configuration(server, CLIENT_ID, undefined, openid.None());
   openid.enableNonRepudiationChecks(codeConfig);
-  openid.setJwksCache(codeConfig, jwksCache());
   codeConfig[openid.customFetch] = peerFetch;
   const codeUrl = new URL(`${REDIRECT_URI}?code=bench-code`);
   const openidCode: Validate = async (jwt) => {
@@ -201,8 +204,8 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
       title: 'id_token validation — RS256 (2048-bit key), signature checked, JWKS held locally',
       baseline: { name: JOSE, fn: () => joseValidate(token) },
       candidates: [
-        { name: OURS_LOCAL, fn: () => ours(local)(token) },
-        { name: OURS_REMOTE, fn: () => ours(remote)(token) },
+        { name: OURS_LOCAL, fn: () => oursLocal(token) },
+        { name: OURS_REMOTE, fn: () => oursRemote(token) },
         { name: OAUTH4, fn: () => oauth4Validate(token) },
         { name: OPENID_IMPLICIT, fn: () => openidImplicit(token) },
         { name: OPENID_CODE, fn: () => openidCode(token) },
@@ -213,11 +216,15 @@ export async function oidcIdTokenGroups(): Promise<Group[]> {
       interval: true,
       note: 'target: validateIdToken ≥ 1.5× openid-client (implicitAuthentication)',
       setup: async () => {
+        token = await idToken();
+        oauth4Cache = jwksCache();
+        openid.setJwksCache(implicitConfig, jwksCache());
+        openid.setJwksCache(codeConfig, jwksCache());
         await remote.keysFor({ alg: 'RS256', kid: JWKS.keys[0]?.kid }); // warm: one fetch
-        await checkValidators({
+        await checkValidators(token, {
           [JOSE]: joseValidate,
-          [OURS_LOCAL]: ours(local),
-          [OURS_REMOTE]: ours(remote),
+          [OURS_LOCAL]: oursLocal,
+          [OURS_REMOTE]: oursRemote,
           [OAUTH4]: oauth4Validate,
           [OPENID_IMPLICIT]: openidImplicit,
           [OPENID_CODE]: openidCode,

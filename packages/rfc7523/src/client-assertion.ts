@@ -112,6 +112,20 @@ const REPLACED: readonly string[] = [
   'client_assertion',
 ];
 
+/** `client_id=…&client_assertion_type=…`, form-encoded, for the last client id seen. */
+let lastCredentials: { clientId: string; form: string } | undefined;
+
+function credentialsForm(clientId: string): string {
+  if (lastCredentials?.clientId !== clientId) {
+    const form = new URLSearchParams([
+      ['client_id', clientId],
+      ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+    ]).toString();
+    lastCredentials = { clientId, form };
+  }
+  return lastCredentials.form;
+}
+
 /** Characters the form encoding leaves as they are: a compact JWS needs no escaping. */
 const FORM_SAFE = /^[A-Za-z0-9._-]*$/;
 
@@ -137,20 +151,18 @@ export function withClientAssertion(
   ) {
     // The usual token request: the form decoded and encoded once (as formDecode
     // reads it: a leading "?" or "#" is not part of it), the parameters the
-    // assertion replaces dropped, the new ones appended.
+    // assertion replaces dropped, the new ones appended. Form encoding is
+    // pair by pair, so the parts are encoded apart and joined with "&".
     const params = new URLSearchParams(
       body.startsWith('?') || body.startsWith('#') ? body.slice(1) : body,
     );
     for (const name of REPLACED) params.delete(name);
-    params.append('client_id', clientId);
-    params.append('client_assertion_type', CLIENT_ASSERTION_TYPE);
-    let form: string;
-    if (FORM_SAFE.test(assertion)) {
-      form = `${params.toString()}&client_assertion=${assertion}`;
-    } else {
-      params.append('client_assertion', assertion);
-      form = params.toString();
-    }
+    const kept = params.toString();
+    const credentials = credentialsForm(clientId);
+    const head = kept === '' ? credentials : `${kept}&${credentials}`;
+    const form = FORM_SAFE.test(assertion)
+      ? `${head}&client_assertion=${assertion}`
+      : `${head}&${new URLSearchParams([['client_assertion', assertion]]).toString()}`;
     out = cloneRequest(request, { body: form });
   } else {
     // No body, or one that is not a form: setFormParams adds the form or refuses.

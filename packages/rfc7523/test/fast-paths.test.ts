@@ -9,7 +9,13 @@ import {
 } from '@x/core';
 import { setFormParams } from '@x/oauth2';
 import fc from 'fast-check';
-import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import {
+  base64url,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTHeaderParameters,
+  SignJWT,
+} from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ASSERTION_TYPE, signAssertion, withClientAssertion } from '../src/index.js';
 import { rejectionOf } from './support.js';
@@ -139,6 +145,20 @@ describe('withClientAssertion', () => {
     );
   });
 
+  it('encodes each client id, however they follow one another', () => {
+    const request: HttpRequest = {
+      method: 'POST',
+      url: 'https://as.example.com/token',
+      headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+      body: 'grant_type=client_credentials',
+    };
+    for (const clientId of ['a', 'b c', 'a', 'ü&=+', 'ü&=+', 'client_id', 'a']) {
+      expect(withClientAssertion(request, clientId, 'x.y.z').body).toBe(
+        referenceWithClientAssertion(request, clientId, 'x.y.z').body,
+      );
+    }
+  });
+
   it('still refuses a body that is not a form, and an opaque one', () => {
     const json = {
       method: 'POST',
@@ -164,9 +184,8 @@ describe('signAssertion', () => {
 
   /** What SignJWT signs for the same claims (HS256 is deterministic: the JWS must be identical). */
   async function viaSignJWT(jwt: string): Promise<string> {
-    const header = decodeProtectedHeader(jwt);
-    const payload = decodeJwt(jwt);
-    return new SignJWT(payload).setProtectedHeader(header).sign(key);
+    const header = decodeProtectedHeader(jwt) as JWTHeaderParameters; // in its order, alg included
+    return new SignJWT(decodeJwt(jwt)).setProtectedHeader(header).sign(key);
   }
 
   it('signs the same JWS SignJWT signs, with and without extra claims and headers', async () => {
@@ -191,7 +210,8 @@ describe('signAssertion', () => {
           nil: undefined,
         }),
         fc.integer({ min: 1, max: 86_400 }),
-        async (subject, claims, headers, expiresIn) => {
+        fc.option(fc.constant('kid-option'), { nil: undefined }),
+        async (subject, claims, headers, expiresIn, kid) => {
           const jwt = await signAssertion({
             issuer: 'client-1',
             subject,
@@ -201,6 +221,7 @@ describe('signAssertion', () => {
             claims,
             headers,
             expiresIn,
+            kid,
             clock,
           });
           expect(jwt).toBe(await viaSignJWT(jwt));
