@@ -32,6 +32,7 @@ import {
   ComplianceHookRegistry,
   type ComplianceHookTarget,
   type ComplianceHookType,
+  type TokenResponseContext,
 } from './compliance-hooks.js';
 import type {
   AuthorizationUrl,
@@ -80,6 +81,8 @@ interface Renewal {
   url: string;
   params: ParamList;
   headers: HeadersInit | undefined;
+  /** The hooks' context of the `fetchToken` call repeated. */
+  context: TokenResponseContext;
 }
 
 /** One endpoint request, as `#send` takes it. */
@@ -322,11 +325,16 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
 
   /**
    * Adds a compliance hook; hooks of a type run in registration order.
+   * Response hooks (`accessTokenResponse`, `refreshTokenResponse`) also get
+   * the call's {@link TokenResponseContext}: its grant, the parameters passed
+   * to `fetchToken` / `refreshToken`, and their `hookContext` option.
    *
    * @example
    * client.registerComplianceHook('protectedRequest', (request) => {
    *   request.headers.set('x-api-version', '2'); return request
    * })
+   * client.registerComplianceHook('accessTokenResponse', (response, { grantType }) =>
+   *   grantType === 'password' ? { ...response, body: response.body.trim() } : response)
    */
   registerComplianceHook<T extends ComplianceHookType>(type: T, hook: ComplianceHook<T>): void {
     this.#hooks.register(type, hook);
@@ -446,8 +454,10 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
       scope,
       headers,
       signal,
+      hookContext,
       ...extra
     } = params;
+    const callParams: Readonly<FetchTokenParams> = Object.freeze({ ...params });
     const pending = this.#pending;
     const expectedState = state ?? pending?.state;
     if (
@@ -457,7 +467,11 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
         (isImplicitResponseType(pending?.responseType) ||
           this.#hasFragmentToken(authorizationResponse)))
     ) {
-      return this.#tokenFromFragment(authorizationResponse, expectedState, redirectUri);
+      return this.#tokenFromFragment(authorizationResponse, expectedState, redirectUri, {
+        grantType: 'implicit',
+        params: callParams,
+        hookContext,
+      });
     }
     const grant =
       grantType ??
@@ -512,17 +526,18 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
         body = grantBody(grant, [['scope', scopeToString(scope)]]);
     }
     appendExtraParams(body, extra, NO_SKIP);
-    const token = await this.#requestToken('accessTokenResponse', {
-      url: endpoint,
-      params: body,
-      headers,
-      signal,
-      authMethod: this.#tokenAuth,
-    });
+    const context: TokenResponseContext = { grantType: grant, params: callParams, hookContext };
+    const token = await this.#requestToken(
+      'accessTokenResponse',
+      { url: endpoint, params: body, headers, signal, authMethod: this.#tokenAuth },
+      context,
+    );
     this.#token = token;
     if (grant === 'authorization_code') this.#pending = undefined;
     this.#renewal =
-      grant === 'client_credentials' ? { url: endpoint, params: body, headers } : undefined;
+      grant === 'client_credentials'
+        ? { url: endpoint, params: body, headers, context }
+        : undefined;
     return token;
   }
 
@@ -544,7 +559,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     second?: RefreshTokenParams,
   ): Promise<OAuth2Token> {
     const [url, params] = splitArgs(first, second);
-    const { refreshToken, scope, headers, signal, ...extra } = params;
+    const { refreshToken, scope, headers, signal, hookContext, ...extra } = params;
     const current = this.#token;
     const used = refreshToken ?? current?.refresh_token;
     if (used === undefined || used === '') {
@@ -556,14 +571,18 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
       ['scope', scopeToString(scope)],
     ]);
     appendExtraParams(body, extra, NO_SKIP);
-    let token = await this.#requestToken('refreshTokenResponse', {
-      url: this.#endpoint(url, 'token'),
-      params: body,
-      headers,
-      signal,
-      authMethod: this.#tokenAuth,
-      requestHook: 'refreshTokenRequest',
-    });
+    let token = await this.#requestToken(
+      'refreshTokenResponse',
+      {
+        url: this.#endpoint(url, 'token'),
+        params: body,
+        headers,
+        signal,
+        authMethod: this.#tokenAuth,
+        requestHook: 'refreshTokenRequest',
+      },
+      { grantType: 'refresh_token', params: Object.freeze({ ...params }), hookContext },
+    );
     if (token.refresh_token === undefined) token = token.with({ refresh_token: used });
     this.#token = token;
     await this.#updateToken?.(token, {
@@ -735,24 +754,29 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
         secrets: this.#secrets(),
       });
     }
-    const token = await this.#requestToken('accessTokenResponse', {
-      url: renewal.url,
-      params: renewal.params,
-      headers: renewal.headers,
-      authMethod: this.#tokenAuth,
-    });
+    const token = await this.#requestToken(
+      'accessTokenResponse',
+      {
+        url: renewal.url,
+        params: renewal.params,
+        headers: renewal.headers,
+        authMethod: this.#tokenAuth,
+      },
+      renewal.context,
+    );
     this.#token = token;
     await this.#updateToken?.(token, { accessToken: old.access_token });
     return token;
   }
 
-  /** Sends a token request and validates the response (after its hooks). */
+  /** Sends a token request and validates the response (after its hooks, given `context`). */
   async #requestToken(
     hook: 'accessTokenResponse' | 'refreshTokenResponse',
     call: EndpointCall,
+    context: TokenResponseContext,
   ): Promise<OAuth2Token> {
     const { response, receivedAt, secrets } = await this.#send(call);
-    const fixed = await this.#hooks.run(hook, response);
+    const fixed = await this.#hooks.run(hook, response, context);
     return processTokenResponse(fixed, { receivedAt, secrets });
   }
 
@@ -801,6 +825,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     authorizationResponse: string | URL | undefined,
     state: string | undefined,
     redirectUri: string | undefined,
+    context: TokenResponseContext,
   ): Promise<OAuth2Token> {
     if (authorizationResponse === undefined) {
       throw new InvalidArgumentError(
@@ -819,11 +844,15 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     );
     const { state: _state, iss: _iss, ...fields } = params;
     const receivedAt = this.#clock.now();
-    const response = await this.#hooks.run('accessTokenResponse', {
-      status: 200,
-      headers: new Headers({ 'content-type': 'application/json' }),
-      body: JSON.stringify(fields),
-    });
+    const response = await this.#hooks.run(
+      'accessTokenResponse',
+      {
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify(fields),
+      },
+      context,
+    );
     const token = processTokenResponse(response, { receivedAt, secrets: this.#secrets() });
     this.#token = token;
     this.#pending = undefined;

@@ -1,18 +1,54 @@
 import { type HttpRequest, type HttpResponse, InvalidArgumentError } from '@x/core';
+import type { FetchTokenParams, RefreshTokenParams } from './options.js';
 
 /**
  * Compliance hooks (Authlib's `register_compliance_hook`): typed points
  * where a user fixes a provider that does not follow the RFCs, without
  * forking the client. Request hooks take and return an `HttpRequest`;
- * response hooks take and return an `HttpResponse`. Hooks of a type run in
+ * response hooks take and return an `HttpResponse`, and also receive the
+ * {@link TokenResponseContext} of the call. Hooks of a type run in
  * registration order; each may be async.
  */
 
 /** Changes an outgoing request. Return a new request (or the same one). */
 export type RequestHook = (request: HttpRequest) => HttpRequest | Promise<HttpRequest>;
 
-/** Changes a response before the client validates it. */
-export type ResponseHook = (response: HttpResponse) => HttpResponse | Promise<HttpResponse>;
+/**
+ * The call a token response answers, as response hooks receive it (read-only).
+ *
+ * @example
+ * client.registerComplianceHook('accessTokenResponse', (response, { grantType, hookContext }) => {
+ *   if (grantType === 'client_credentials') console.log('service token for', hookContext)
+ *   return response
+ * })
+ */
+export interface TokenResponseContext {
+  /**
+   * The grant of the request: `authorization_code`, `implicit`,
+   * `client_credentials`, `password`, `refresh_token`, or an extension grant URI.
+   */
+  readonly grantType: string;
+  /**
+   * The parameters the caller passed to `fetchToken` (or `refreshToken`),
+   * as given; for an automatic client-credentials renewal, those of the
+   * `fetchToken` call being repeated.
+   */
+  readonly params: Readonly<FetchTokenParams> | Readonly<RefreshTokenParams>;
+  /**
+   * The call's `hookContext` option, passed through as is (`undefined`
+   * when none): how a caller or a subclass hands per-call data to its hooks.
+   */
+  readonly hookContext: unknown;
+}
+
+/**
+ * Changes a token response before the client validates it. The second
+ * argument describes the call; a hook may ignore it.
+ */
+export type ResponseHook = (
+  response: HttpResponse,
+  context: TokenResponseContext,
+) => HttpResponse | Promise<HttpResponse>;
 
 /**
  * Every hook point and the hook it takes.
@@ -43,6 +79,10 @@ export type ComplianceHook<T extends ComplianceHookType> = ComplianceHookMap[T];
 
 /** The value a point's hooks take and return. */
 export type ComplianceHookValue<T extends ComplianceHookType> = Parameters<ComplianceHookMap[T]>[0];
+
+/** What a point's hooks take after the value: `[TokenResponseContext]` for responses, `[]` for requests. */
+export type ComplianceHookExtraArgs<T extends ComplianceHookType> =
+  Parameters<ComplianceHookMap[T]> extends [unknown, ...infer Rest] ? Rest : [];
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set([
   'refreshTokenRequest',
@@ -75,10 +115,12 @@ export interface ComplianceHookTarget {
  * @example
  * const hooks = new ComplianceHookRegistry()
  * hooks.register('accessTokenResponse', (res) => ({ ...res, body: res.body.trim() }))
- * const fixed = await hooks.run('accessTokenResponse', response)
+ * const fixed = await hooks.run('accessTokenResponse', response, {
+ *   grantType: 'client_credentials', params: {}, hookContext: undefined,
+ * })
  */
 export class ComplianceHookRegistry implements ComplianceHookTarget {
-  readonly #hooks = new Map<ComplianceHookType, Array<(value: never) => unknown>>();
+  readonly #hooks = new Map<ComplianceHookType, Array<(value: never, context: never) => unknown>>();
 
   /** Adds a hook at the end of its point's list. */
   register<T extends ComplianceHookType>(type: T, hook: ComplianceHook<T>): void {
@@ -90,7 +132,7 @@ export class ComplianceHookRegistry implements ComplianceHookTarget {
     if (typeof hook !== 'function')
       throw new InvalidArgumentError('a compliance hook is a function');
     const list = this.#hooks.get(type) ?? [];
-    list.push(hook as (value: never) => unknown);
+    list.push(hook as (value: never, context: never) => unknown);
     this.#hooks.set(type, list);
   }
 
@@ -104,14 +146,19 @@ export class ComplianceHookRegistry implements ComplianceHookTarget {
     return (this.#hooks.get(type)?.length ?? 0) > 0;
   }
 
-  /** Runs the hooks of `type` in order, each on the previous one's result. */
+  /**
+   * Runs the hooks of `type` in order, each on the previous one's result;
+   * response hooks all receive the same `context`.
+   */
   async run<T extends ComplianceHookType>(
     type: T,
     value: ComplianceHookValue<T>,
+    ...extra: ComplianceHookExtraArgs<T>
   ): Promise<ComplianceHookValue<T>> {
     let current: unknown = value;
+    const context = extra[0] === undefined ? undefined : Object.freeze({ ...extra[0] });
     for (const hook of this.#hooks.get(type) ?? []) {
-      current = await hook(current as never);
+      current = await hook(current as never, context as never);
       if (!isShaped(current, REQUEST_TYPES.has(type))) {
         throw new InvalidArgumentError(
           `a ${type} compliance hook must return ${REQUEST_TYPES.has(type) ? 'an HttpRequest' : 'an HttpResponse'}`,

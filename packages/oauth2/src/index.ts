@@ -57,6 +57,7 @@ export {
 export {
   COMPLIANCE_HOOK_TYPES,
   type ComplianceHook,
+  type ComplianceHookExtraArgs,
   type ComplianceHookMap,
   ComplianceHookRegistry,
   type ComplianceHookTarget,
@@ -64,6 +65,7 @@ export {
   type ComplianceHookValue,
   type RequestHook,
   type ResponseHook,
+  type TokenResponseContext,
 } from './compliance-hooks.js';
 export { OAuth2Auth, type OAuth2AuthOptions } from './oauth2-auth.js';
 export type {

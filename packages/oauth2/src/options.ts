@@ -173,6 +173,11 @@ export interface FetchTokenParams extends RequestOptions {
   password?: string | undefined;
   /** Overrides the client's `scope` (password, client credentials and extension grants). */
   scope?: Scope | undefined;
+  /**
+   * Any value, handed as is to this call's `accessTokenResponse`
+   * hooks as `context.hookContext` (never sent).
+   */
+  hookContext?: unknown;
   /** Extra body parameters. */
   [param: string]: unknown;
 }
@@ -183,6 +188,11 @@ export interface RefreshTokenParams extends RequestOptions {
   refreshToken?: string | undefined;
   /** A narrower scope (RFC 6749 6); omitted by default, meaning the original scope. */
   scope?: Scope | undefined;
+  /**
+   * Any value, handed as is to this call's `refreshTokenResponse`
+   * hooks as `context.hookContext` (never sent).
+   */
+  hookContext?: unknown;
   /** Extra body parameters. */
   [param: string]: unknown;
 }

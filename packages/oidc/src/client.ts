@@ -20,6 +20,7 @@ import {
   type OAuth2ClientOptions,
   type RefreshTokenParams,
   scopeToString,
+  type TokenResponseContext,
 } from '@x/oauth2';
 import { isSymmetric } from './algorithms.js';
 import {
@@ -115,7 +116,7 @@ export interface OIDCEndSessionParams extends Omit<EndSessionParams, 'clientId' 
   idTokenHint?: string | null | undefined;
 }
 
-/** What a token response is validated against; found by the response object. */
+/** What a token response is validated against. */
 interface Expectation {
   /** `code`: an authentication response's token (id_token required); `refresh`; `other` grants. */
   kind: 'code' | 'refresh' | 'other';
@@ -125,6 +126,20 @@ interface Expectation {
   frontChannel?: IdTokenClaims | undefined;
   /** Refresh: the token being refreshed, when it is the current one. */
   previous?: OAuth2Token | undefined;
+  /** Implicit flow: the fragment's id_token, already validated with the authentication response. */
+  prevalidated?: string | undefined;
+}
+
+/**
+ * The `hookContext` `OIDCClient` passes to `OAuth2Client` for one token
+ * request: that call's expectations, and the caller's own parameters and
+ * `hookContext` (what the user's hooks see).
+ */
+class CallContext {
+  constructor(
+    readonly expectation: Expectation,
+    readonly params: Readonly<OIDCFetchTokenParams> | Readonly<RefreshTokenParams>,
+  ) {}
 }
 
 interface PendingAuthentication {
@@ -277,12 +292,6 @@ export class OIDCClient extends OAuth2Client {
   readonly #requireAuthTime: boolean;
   readonly #maxTokenLength: number | undefined;
   readonly #responseHooks = new ComplianceHookRegistry();
-  /** Expectations by the signal given to the transport for one token request. */
-  readonly #calls: WeakMap<AbortSignal, Expectation>;
-  /** Expectations by the response the transport returned (what the hooks receive). */
-  readonly #responses: WeakMap<HttpResponse, Expectation>;
-  /** id_tokens validated from the authorization endpoint, accepted as is by the token hook. */
-  readonly #prevalidated = new Set<string>();
   #pending: PendingAuthentication | undefined;
   #claimsCache: { idToken: string; claims: IdTokenClaims } | undefined;
 
@@ -296,27 +305,9 @@ export class OIDCClient extends OAuth2Client {
         'OIDCClient needs metadata with an issuer (use OIDCClient.discover or discover())',
       );
     }
-    // The transport as OAuth2Client sees it: it tags each token response with
-    // the expectations of the call that sent it (found by the call's signal).
-    const calls = new WeakMap<AbortSignal, Expectation>();
-    const responses = new WeakMap<HttpResponse, Expectation>();
+    super(options);
     const inner = options.transport;
-    const tagging: Transport | undefined =
-      typeof inner === 'function'
-        ? async (request, transportOptions) => {
-            const response = await inner(request, transportOptions);
-            const signal = transportOptions?.signal;
-            const expectation = signal === undefined ? undefined : calls.get(signal);
-            if (expectation !== undefined && typeof response === 'object' && response !== null) {
-              responses.set(response, expectation);
-            }
-            return response;
-          }
-        : undefined;
-    super({ ...options, transport: tagging as Transport });
     this.#transport = inner;
-    this.#calls = calls;
-    this.#responses = responses;
     this.issuer = metadata.issuer;
     this.#clientSecret = options.clientSecret;
     this.#allowInsecureTransport = options.allowInsecureTransport === true;
@@ -347,8 +338,8 @@ export class OIDCClient extends OAuth2Client {
       throw new InvalidArgumentError('keys must be a KeySet');
     }
     for (const type of TOKEN_RESPONSE_HOOKS) {
-      super.registerComplianceHook(type as 'accessTokenResponse', (response) =>
-        this.#onTokenResponse(type, response),
+      super.registerComplianceHook(type as 'accessTokenResponse', (response, context) =>
+        this.#onTokenResponse(type, response, context),
       );
     }
   }
@@ -387,7 +378,9 @@ export class OIDCClient extends OAuth2Client {
 
   /**
    * Response hooks of the token endpoint run before the id_token is
-   * validated; other hooks are `OAuth2Client`'s.
+   * validated, with the call's context (`params` and `hookContext` are those
+   * you passed to `fetchToken` / `refreshToken`); other hooks are
+   * `OAuth2Client`'s.
    */
   override registerComplianceHook<T extends ComplianceHookType>(
     type: T,
@@ -478,7 +471,8 @@ export class OIDCClient extends OAuth2Client {
     second?: OIDCFetchTokenParams,
   ): Promise<OAuth2Token> {
     const [url, params] = splitArgs<OIDCFetchTokenParams>(first, second);
-    const { nonce, maxAge, responseType, ...rest } = params;
+    const { nonce, maxAge, responseType, hookContext: _hookContext, ...rest } = params;
+    const callParams: Readonly<OIDCFetchTokenParams> = Object.freeze({ ...params });
     const pending = this.#pending;
     const expectedNonce = nonce ?? pending?.nonce;
     const expectedMaxAge = nonNegativeNumber(maxAge, 'maxAge') ?? pending?.maxAge ?? this.maxAge;
@@ -509,32 +503,31 @@ export class OIDCClient extends OAuth2Client {
           grantType: _grant,
           ...exchange
         } = rest;
-        token = await this.#withExpectation(
-          { kind: 'code', nonce: expectedNonce, maxAge: expectedMaxAge, frontChannel: auth.claims },
-          rest.signal,
-          (signal) =>
-            super.fetchToken(url, {
-              ...exchange,
-              code: auth.code,
-              grantType: 'authorization_code',
-              signal,
-            }),
-        );
+        token = await super.fetchToken(url, {
+          ...exchange,
+          code: auth.code,
+          grantType: 'authorization_code',
+          hookContext: new CallContext(
+            {
+              kind: 'code',
+              nonce: expectedNonce,
+              maxAge: expectedMaxAge,
+              frontChannel: auth.claims,
+            },
+            callParams,
+          ),
+        });
       } else if (auth.accessToken !== undefined) {
-        this.#prevalidated.add(auth.idToken);
-        try {
-          token = await super.fetchToken(url, {
-            ...rest,
-            authorizationResponse: withIssuer(
-              callback,
-              this.issuer,
-              rest.redirectUri ?? this.redirectUri,
-            ),
-            grantType: 'implicit',
-          });
-        } finally {
-          this.#prevalidated.delete(auth.idToken);
-        }
+        token = await super.fetchToken(url, {
+          ...rest,
+          authorizationResponse: withIssuer(
+            callback,
+            this.issuer,
+            rest.redirectUri ?? this.redirectUri,
+          ),
+          grantType: 'implicit',
+          hookContext: new CallContext({ kind: 'other', prevalidated: auth.idToken }, callParams),
+        });
         this.#remember(auth.idToken, auth.claims);
       } else {
         throw new InvalidArgumentError(
@@ -545,13 +538,14 @@ export class OIDCClient extends OAuth2Client {
       const grant =
         rest.grantType ??
         (callback !== undefined || rest.code !== undefined ? 'authorization_code' : undefined);
-      token = await this.#withExpectation(
+      const expectation: Expectation =
         grant === 'authorization_code'
           ? { kind: 'code', nonce: expectedNonce, maxAge: expectedMaxAge }
-          : { kind: 'other' },
-        rest.signal,
-        (signal) => super.fetchToken(url, { ...rest, signal }),
-      );
+          : { kind: 'other' };
+      token = await super.fetchToken(url, {
+        ...rest,
+        hookContext: new CallContext(expectation, callParams),
+      });
     }
     if (callback !== undefined || rest.code !== undefined) this.#pending = undefined;
     return token;
@@ -586,9 +580,10 @@ export class OIDCClient extends OAuth2Client {
       current !== undefined && current.refresh_token === used && current.id_token !== undefined
         ? current
         : undefined;
-    return this.#withExpectation({ kind: 'refresh', previous }, params.signal, (signal) =>
-      super.refreshToken(url, { ...params, signal }),
-    );
+    return super.refreshToken(url, {
+      ...params,
+      hookContext: new CallContext({ kind: 'refresh', previous }, Object.freeze({ ...params })),
+    });
   }
 
   /**
@@ -736,25 +731,30 @@ export class OIDCClient extends OAuth2Client {
     };
   }
 
-  /** Runs one token request with its expectations attached to a signal of its own. */
-  #withExpectation(
-    expectation: Expectation,
-    signal: AbortSignal | undefined,
-    run: (signal: AbortSignal) => Promise<OAuth2Token>,
-  ): Promise<OAuth2Token> {
-    const own = signal === undefined ? new AbortController().signal : AbortSignal.any([signal]);
-    this.#calls.set(own, expectation);
-    return run(own);
-  }
-
   #remember(idToken: string, claims: IdTokenClaims): void {
     this.#claimsCache = { idToken, claims };
   }
 
-  /** The token-response hook: the user's hooks, then the id_token checks. */
-  async #onTokenResponse(type: ComplianceHookType, response: HttpResponse): Promise<HttpResponse> {
-    const expectation = this.#responses.get(response) ?? { kind: 'other' };
-    const fixed = await this.#responseHooks.run(type as 'accessTokenResponse', response);
+  /**
+   * The token-response hook: the user's hooks, then the id_token checks. The
+   * call's expectations come in `context.hookContext`, which `fetchToken` /
+   * `refreshToken` set; the user's hooks get the caller's own parameters and
+   * `hookContext` instead.
+   */
+  async #onTokenResponse(
+    type: ComplianceHookType,
+    response: HttpResponse,
+    context: TokenResponseContext,
+  ): Promise<HttpResponse> {
+    const call = context.hookContext instanceof CallContext ? context.hookContext : undefined;
+    const expectation: Expectation = call?.expectation ?? { kind: 'other' };
+    const fixed = await this.#responseHooks.run(
+      type as 'accessTokenResponse',
+      response,
+      call === undefined
+        ? context
+        : { ...context, params: call.params, hookContext: call.params.hookContext },
+    );
     if (fixed.status < 200 || fixed.status > 299) return fixed;
     let body: unknown;
     try {
@@ -781,7 +781,7 @@ export class OIDCClient extends OAuth2Client {
       }
       return fixed;
     }
-    if (typeof idToken !== 'string' || this.#prevalidated.has(idToken)) return fixed;
+    if (typeof idToken !== 'string' || idToken === expectation.prevalidated) return fixed;
     const options: ValidateIdTokenOptions = {
       ...this.#validationOptions(undefined),
       accessToken: fields.access_token,
