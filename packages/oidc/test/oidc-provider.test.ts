@@ -214,6 +214,35 @@ describe('the code flow with PKCE and nonce', () => {
     }
   });
 
+  it('keeps concurrent logins on one client apart: each call is checked against its own nonce', async () => {
+    const login = clientFor(as.clients.web as TestClient);
+    const sessions = [
+      await login.createAuthorizationUrl(),
+      await login.createAuthorizationUrl(),
+      await login.createAuthorizationUrl(),
+    ];
+    const users = ['alice', 'bob', 'carol'];
+    const callbacks = await Promise.all(
+      sessions.map((session, i) => as.authorize(session.url, { login: users[i] })),
+    );
+    const shared = clientFor(as.clients.web as TestClient);
+    const exchange = (i: number, nonce: string | undefined) =>
+      shared
+        .fetchToken({ authorizationResponse: callbacks[i], ...sessions[i], nonce })
+        .then((token) => token.id_token)
+        .catch((e: unknown) => e);
+    // All three in flight at once on one client: alice and bob with their own nonces (state
+    // shared between calls would check one against the other's), carol with alice's.
+    const [alice, bob, carol] = await Promise.all([
+      exchange(0, sessions[0]?.nonce),
+      exchange(1, sessions[1]?.nonce),
+      exchange(2, sessions[0]?.nonce),
+    ]);
+    expect([typeof alice, typeof bob]).toEqual(['string', 'string']);
+    expect(carol).toMatchObject({ code: 'ERR_ID_TOKEN_NONCE', check: 'nonce' });
+    expect(['alice', 'bob']).toContain(shared.claims?.sub); // the refused login stored nothing
+  });
+
   it('refuses a token response without an id_token to an authentication request', async () => {
     const client = clientFor(as.clients.web as TestClient);
     client.registerComplianceHook('accessTokenResponse', (response) => {
