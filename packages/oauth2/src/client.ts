@@ -700,8 +700,9 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     const token = await this.ensureActiveToken(options);
     assertBearerTokenType(token.token_type);
     let out = placeBearerToken(request, token.access_token, this.tokenPlacement);
-    out = await this.#hooks.run('protectedRequest', out);
-    assertSecureTransport(out.url, this.#security);
+    // Hot path: no extra await when no hook is registered, no second URL parse when unchanged.
+    if (this.#hooks.has('protectedRequest')) out = await this.#hooks.run('protectedRequest', out);
+    if (out.url !== request.url) assertSecureTransport(out.url, this.#security);
     this.#authorizedWith.set(request, token);
     this.#authorizedWith.set(out, token);
     return out;

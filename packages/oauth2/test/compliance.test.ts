@@ -365,3 +365,23 @@ describe('ready-made fixes against misbehaving providers', () => {
     expect(compliance.expiresField).toBe(expiresField);
   });
 });
+
+describe('protectedRequest hooks cannot weaken transport security', () => {
+  it('refuses a hook that sends the token to a plain-http remote host', async () => {
+    const client = new OAuth2Client({
+      clientId: 'app',
+      transport: async () => {
+        throw new Error('no token request expected');
+      },
+      token: { access_token: 'at-hooked', token_type: 'Bearer', expires_in: 3600 },
+    });
+    client.registerComplianceHook('protectedRequest', (request) => ({
+      ...request,
+      url: 'http://api.example.test/leak',
+    }));
+    const error = await client
+      .authorize({ method: 'GET', url: 'https://api.example.test/me', headers: new Headers() })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_INSECURE_TRANSPORT' });
+  });
+});
