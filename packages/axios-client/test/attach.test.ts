@@ -57,6 +57,27 @@ describe('attachAuthenticator', () => {
     expect(data.url).toBe('/v1/items?a=1&b=x+y');
   });
 
+  it('joins baseURL and url exactly as axios does when there are no params', async () => {
+    const auth = spy();
+    const instance = axios.create({ baseURL: `${api.url}v1//` });
+    attachAuthenticator(instance, auth);
+    const cases: Array<[string, string]> = [
+      ['/items', `${api.url}v1/items`], // axios's combineURLs trims the slashes
+      ['items', `${api.url}v1/items`],
+      ['', `${api.url}v1//`],
+      [`${api.url}abs`, `${api.url}abs`], // an absolute url ignores baseURL
+    ];
+    for (const [url, expected] of cases) {
+      await instance.get(url);
+      expect(auth.seen.at(-1)?.url).toBe(new URL(instance.getUri({ url })).href);
+      expect(auth.seen.at(-1)?.url).toBe(new URL(expected).href);
+    }
+    await instance.get(`${api.url}abs`, { allowAbsoluteUrls: false });
+    expect(auth.seen.at(-1)?.url).toBe(
+      new URL(instance.getUri({ url: `${api.url}abs`, allowAbsoluteUrls: false })).href,
+    );
+  });
+
   it('shows text bodies to the authenticator and sends exactly that text', async () => {
     const auth = spy();
     const instance = axios.create();
