@@ -107,8 +107,14 @@ export async function exchange<R>(options: ExchangeOptions<R>): Promise<Exchange
     response: await options.send(prepared.request),
   });
 
-  let current =
-    options.sent ?? (await sendPrepared(await authorizeRequest(original, authenticator, signal)));
+  // The first hop inline (the common case: no redirect), without the helpers' extra promises.
+  let current = options.sent;
+  if (current === undefined) {
+    const request =
+      authenticator === undefined ? original : await authenticator.authorize(original, { signal });
+    const response = await options.send(request);
+    current = { request, response, authorized: authenticator !== undefined };
+  }
   let from = { url: original.url, method: original.method };
   let sameOrigin = true;
   let bodyDropped = false;

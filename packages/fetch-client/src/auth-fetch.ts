@@ -61,7 +61,11 @@ export function authorizingFetch(
           signal: call.signal,
         });
       let result = await run();
-      if (await shouldRetry(auth, result, result.response, { replayable, signal: call.signal })) {
+      const retry = auth?.retry !== undefined; // skip the call (and its promise) when it cannot say yes
+      if (
+        retry &&
+        (await shouldRetry(auth, result, result.response, { replayable, signal: call.signal }))
+      ) {
         await discard(result.response);
         result = await run();
       }
