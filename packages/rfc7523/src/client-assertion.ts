@@ -1,6 +1,13 @@
 import { cloneRequest, type HttpRequest, InvalidArgumentError, isFormContentType } from '@x/core';
 import { type ClientAuthContext, setFormParams } from '@x/oauth2';
-import { assertExtraClaims, assertExtraHeaders, assertLifetime } from './assertion.js';
+import type { SigningAlgorithm } from './algorithms.js';
+import {
+  assertExtraClaims,
+  assertExtraHeaders,
+  assertLifetime,
+  signAssertion,
+} from './assertion.js';
+import type { SigningKey } from './keys.js';
 
 /**
  * What `ClientSecretJWT` and `PrivateKeyJWT` share: the audience rule, the
@@ -29,6 +36,8 @@ export interface JWTClientAuthOptions {
   expiresIn?: number | undefined;
   /** @defaultValue 'tokenEndpoint' */
   audience?: ClientAssertionAudience | undefined;
+  /** `kid` header parameter. */
+  kid?: string | undefined;
 }
 
 /** The checked settings of a JWT client-authentication method. */
@@ -38,6 +47,7 @@ export interface JWTClientAuthSettings {
   claims: Readonly<Record<string, unknown>>;
   headers: Readonly<Record<string, unknown>>;
   expiresIn: number;
+  kid: string | undefined;
 }
 
 /** Splits `(tokenEndpoint?, options?)` / `(options?)` and checks the shared options. */
@@ -66,6 +76,9 @@ export function jwtClientAuthSettings<T extends JWTClientAuthOptions>(
   if (audience !== 'tokenEndpoint' && audience !== 'issuer') {
     throw new InvalidArgumentError(`${method}: audience must be "tokenEndpoint" or "issuer"`);
   }
+  if (options.kid !== undefined && (typeof options.kid !== 'string' || options.kid === '')) {
+    throw new InvalidArgumentError('kid must be a non-empty string');
+  }
   if (audience === 'issuer' && endpoint !== undefined) {
     throw new InvalidArgumentError(
       `${method}: pass either a tokenEndpoint (the audience) or audience: "issuer", not both`,
@@ -78,6 +91,7 @@ export function jwtClientAuthSettings<T extends JWTClientAuthOptions>(
       claims: assertExtraClaims(options.claims),
       headers: assertExtraHeaders(options.headers),
       expiresIn: assertLifetime(options.expiresIn),
+      kid: options.kid,
     },
     options,
   ];
@@ -102,6 +116,35 @@ export function clientAssertionAudience(
     return context.issuer;
   }
   return settings.tokenEndpoint ?? context.tokenEndpoint;
+}
+
+/**
+ * Signs a fresh assertion for the client in `context` (`iss` = `sub` = client id)
+ * and puts it in `request`: the part `ClientSecretJWT` and `PrivateKeyJWT` share
+ * once each has found its key.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ */
+export async function authenticateWithAssertion(
+  request: HttpRequest,
+  context: ClientAuthContext,
+  settings: JWTClientAuthSettings,
+  key: SigningKey,
+  alg: SigningAlgorithm,
+): Promise<HttpRequest> {
+  const assertion = await signAssertion({
+    issuer: context.clientId,
+    subject: context.clientId,
+    audience: clientAssertionAudience(settings, context),
+    key,
+    alg,
+    kid: settings.kid,
+    claims: settings.claims,
+    headers: settings.headers,
+    expiresIn: settings.expiresIn,
+    clock: context.clock,
+  });
+  return withClientAssertion(request, context.clientId, assertion);
 }
 
 /** Parameters the assertion replaces, and the secret it must not travel with. */

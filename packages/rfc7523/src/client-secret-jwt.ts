@@ -5,14 +5,12 @@ import {
   isSymmetricAlgorithm,
   type SymmetricAlgorithm,
 } from './algorithms.js';
-import { signAssertion } from './assertion.js';
 import {
+  authenticateWithAssertion,
   type ClientAssertionAudience,
-  clientAssertionAudience,
   type JWTClientAuthOptions,
   type JWTClientAuthSettings,
   jwtClientAuthSettings,
-  withClientAssertion,
 } from './client-assertion.js';
 
 /** Options of {@link ClientSecretJWT}. */
@@ -60,7 +58,6 @@ export class ClientSecretJWT implements ClientAuth {
   /** Where `aud` comes from. */
   readonly audience: ClientAssertionAudience;
   readonly #settings: JWTClientAuthSettings;
-  readonly #kid: string | undefined;
 
   constructor(options?: ClientSecretJWTOptions);
   constructor(tokenEndpoint: string | URL | undefined, options?: ClientSecretJWTOptions);
@@ -72,11 +69,7 @@ export class ClientSecretJWT implements ClientAuth {
         `ClientSecretJWT signs with the client secret (HS256, HS384, HS512); for ${alg} use PrivateKeyJWT`,
       );
     }
-    if (options.kid !== undefined && (typeof options.kid !== 'string' || options.kid === '')) {
-      throw new InvalidArgumentError('kid must be a non-empty string');
-    }
     this.#settings = settings;
-    this.#kid = options.kid;
     this.tokenEndpoint = settings.tokenEndpoint;
     this.alg = alg;
     this.expiresIn = settings.expiresIn;
@@ -94,18 +87,6 @@ export class ClientSecretJWT implements ClientAuth {
     if (typeof secret !== 'string' || secret.length === 0) {
       throw new InvalidArgumentError('client_secret_jwt needs a clientSecret');
     }
-    const assertion = await signAssertion({
-      issuer: context.clientId,
-      subject: context.clientId,
-      audience: clientAssertionAudience(this.#settings, context),
-      key: secret,
-      alg: this.alg,
-      kid: this.#kid,
-      claims: this.#settings.claims,
-      headers: this.#settings.headers,
-      expiresIn: this.expiresIn,
-      clock: context.clock,
-    });
-    return withClientAssertion(request, context.clientId, assertion);
+    return authenticateWithAssertion(request, context, this.#settings, secret, this.alg);
   }
 }

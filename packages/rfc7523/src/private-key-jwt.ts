@@ -5,14 +5,12 @@ import {
   assertSigningAlgorithm,
   isSymmetricAlgorithm,
 } from './algorithms.js';
-import { signAssertion } from './assertion.js';
 import {
+  authenticateWithAssertion,
   type ClientAssertionAudience,
-  clientAssertionAudience,
   type JWTClientAuthOptions,
   type JWTClientAuthSettings,
   jwtClientAuthSettings,
-  withClientAssertion,
 } from './client-assertion.js';
 import type { SigningKey } from './keys.js';
 
@@ -89,9 +87,6 @@ export class PrivateKeyJWT implements ClientAuth {
         `PrivateKeyJWT signs with a private key; for ${alg} (a shared secret) use ClientSecretJWT`,
       );
     }
-    if (options.kid !== undefined && (typeof options.kid !== 'string' || options.kid === '')) {
-      throw new InvalidArgumentError('kid must be a non-empty string');
-    }
     if (options.key !== undefined && !isKeyShaped(options.key)) {
       throw new InvalidArgumentError('key must be a PEM string, a JWK or a CryptoKey');
     }
@@ -117,18 +112,6 @@ export class PrivateKeyJWT implements ClientAuth {
         'private_key_jwt needs a private key: the key option, or clientSecret set to the PEM',
       );
     }
-    const assertion = await signAssertion({
-      issuer: context.clientId,
-      subject: context.clientId,
-      audience: clientAssertionAudience(this.#settings, context),
-      key,
-      alg: this.alg,
-      kid: this.kid,
-      claims: this.#settings.claims,
-      headers: this.#settings.headers,
-      expiresIn: this.expiresIn,
-      clock: context.clock,
-    });
-    return withClientAssertion(request, context.clientId, assertion);
+    return authenticateWithAssertion(request, context, this.#settings, key, this.alg);
   }
 }
