@@ -44,7 +44,7 @@ import type {
   TokenOperationOptions,
   UpdateToken,
 } from './options.js';
-import { appendExtraParams, scopeToString, secretParamValues } from './params.js';
+import { appendExtraParams, scopeToString, secretParamValues, splitArgs } from './params.js';
 import { parseAuthorizationResponse } from './rfc6749/authorization-response.js';
 import { buildAuthorizationUrl, generateState } from './rfc6749/authorization-url.js';
 import { endpointRequest, grantBody } from './rfc6749/token-request.js';
@@ -113,17 +113,6 @@ const ENDPOINT_SOURCES: Record<Endpoint, string> = {
   introspection: 'metadata.introspection_endpoint',
   authorization: 'metadata.authorization_endpoint',
 };
-
-/** `(url?, options?)` or `(options?)`: the shapes Authlib-style methods accept. */
-function splitArgs<T extends object>(
-  first: string | URL | T | undefined,
-  second: T | undefined,
-): [string | undefined, Partial<T>] {
-  if (typeof first === 'string') return [first, second ?? {}];
-  if (first instanceof URL) return [first.href, second ?? {}];
-  if (first === undefined) return [undefined, second ?? {}];
-  return [undefined, first];
-}
 
 function isImplicitResponseType(responseType: string | undefined): boolean {
   if (responseType === undefined) return false;

@@ -79,7 +79,7 @@ export type {
   UpdateToken,
   UpdateTokenContext,
 } from './options.js';
-export { type ParamValue, type Scope, scopeToString } from './params.js';
+export { type ParamValue, type Scope, scopeToString, splitArgs } from './params.js';
 export { type EndpointName, readJsonObject } from './response-body.js';
 export {
   type AuthorizationResponseExpectations,

@@ -73,3 +73,20 @@ export function secretParamValues(params: Iterable<readonly [string, string]>): 
   for (const [name, value] of params) if (!PUBLIC_PARAMS.has(name)) out.push(value);
   return out;
 }
+
+/**
+ * Splits `(url?, options?)` / `(options?)`, the shapes Authlib-style methods
+ * accept, into the URL (as a string) and the options. Exported for subclasses
+ * of `OAuth2Client` that override those methods (`OIDCClient`).
+ *
+ * @example splitArgs('https://as.example.com/token', { scope: 'a' }) // ['https://as.example.com/token', { scope: 'a' }]
+ */
+export function splitArgs<T extends object>(
+  first: string | URL | T | undefined,
+  second: T | undefined,
+): [string | undefined, Partial<T>] {
+  if (typeof first === 'string') return [first, second ?? {}];
+  if (first instanceof URL) return [first.href, second ?? {}];
+  if (first === undefined) return [undefined, second ?? {}];
+  return [undefined, first];
+}

@@ -20,6 +20,7 @@ import {
   type OAuth2ClientOptions,
   type RefreshTokenParams,
   scopeToString,
+  splitArgs,
   type TokenResponseContext,
 } from '@x/oauth2';
 import { isSymmetric } from './algorithms.js';
@@ -181,16 +182,6 @@ function sharedKeySet(
     byPolicy.set(allowInsecureTransport, keys);
   }
   return keys;
-}
-
-/** `(url?, options?)` or `(options?)`, as `OAuth2Client`'s methods take them. */
-function splitArgs<T extends object>(
-  first: string | URL | T | undefined,
-  second: T | undefined,
-): [string | URL | undefined, T] {
-  if (typeof first === 'string' || first instanceof URL) return [first, second ?? ({} as T)];
-  if (first === undefined) return [undefined, second ?? ({} as T)];
-  return [undefined, first];
 }
 
 /** The parameters of a callback URL's query and fragment. */
