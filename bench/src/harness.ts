@@ -1,11 +1,9 @@
 /**
  * Side-by-side benchmark harness: every task of a group runs in the same
- * process, interleaved over several rounds, and is reported as a ratio to the
- * group's baseline measured in the same run. Absolute numbers depend on the
+ * process, the tasks taking turns in short slices over several rounds, and is
+ * reported as a ratio to the group's baseline measured in the same rounds. Absolute numbers depend on the
  * machine; ratios are what the package READMEs quote.
  */
-import { Bench } from 'tinybench';
-
 export interface Task {
   name: string;
   fn: () => unknown;
@@ -17,9 +15,13 @@ export interface Group {
   /** The task every other is compared with. */
   baseline: Task;
   candidates: Task[];
-  /** Rounds: tasks are interleaved round by round; the median round counts. */
+  /**
+   * Rounds: within a round, tasks take turns in ~10 ms slices. The ratio
+   * reported is over all rounds; each round's own ratio gives the range
+   * printed with `interval`. @defaultValue 5
+   */
   rounds?: number;
-  /** Milliseconds per task per round. */
+  /** Milliseconds per task per round. @defaultValue 600 */
   time?: number;
   /** A note printed under the table (what the target is, what the baseline means). */
   note?: string;
@@ -32,7 +34,7 @@ export interface Group {
   /**
    * Print, next to each ratio, its range over the rounds (lowest–highest of
    * the per-round ratios, each measured within one round): how far the
-   * median can be trusted, for targets near 1.0×.
+   * ratio can be trusted, for targets near 1.0×.
    */
   interval?: boolean;
   /** Runs once before the rounds (when the group is selected): warm caches, check outputs agree. */
@@ -69,7 +71,9 @@ export const isCountGroup = (group: AnyGroup): group is CountGroup =>
 export interface Row {
   group: string;
   task: string;
+  /** Calls per second over the whole run (all rounds). */
   opsPerSecond: number;
+  /** `opsPerSecond` over the baseline's. */
   ratio: number;
   baseline: boolean;
   /** The ratio to the baseline in each round, in round order. */
@@ -78,63 +82,124 @@ export interface Row {
   roundOps: number[];
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** What one task did in one round. */
+interface Sample {
+  calls: number;
+  ms: number;
+}
+
+const opsOf = (samples: Sample[]): number => {
+  let calls = 0;
+  let ms = 0;
+  for (const s of samples) {
+    calls += s.calls;
+    ms += s.ms;
+  }
+  return (1000 * calls) / ms;
 };
+
+/** `ops[round] / base[round]` for every round. */
+const pairedRatios = (ops: number[], base: number[]): number[] =>
+  ops.map((value, round) => value / (base[round] ?? Number.NaN));
 
 /** Runs a group and returns one row per task, the baseline first. */
 export async function runGroup(group: Group): Promise<Row[]> {
   const tasks = [group.baseline, ...group.candidates];
-  const samples = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
-  const rounds = group.rounds ?? 5;
+  const samples = new Map<Task, Sample[]>(tasks.map((t) => [t, []]));
   await group.setup?.();
   try {
-    await runRounds(group, tasks, samples, rounds);
+    await runRounds(group, samples);
   } finally {
     await group.teardown?.();
   }
-  const baseRounds = samples.get(group.baseline.name) ?? [];
-  const base = median(baseRounds);
+  const base = samples.get(group.baseline) ?? [];
+  const baseOps = opsOf(base);
+  const baseRounds = base.map((s) => opsOf([s]));
   return tasks.map((task) => {
-    const roundOps = samples.get(task.name) ?? [];
-    const ops = median(roundOps);
+    const own = samples.get(task) ?? [];
+    const roundOps = own.map((s) => opsOf([s]));
+    const opsPerSecond = opsOf(own);
     return {
       group: group.title,
       task: task.name,
-      opsPerSecond: ops,
-      ratio: ops / base,
+      opsPerSecond,
+      // Whole-run throughput over the baseline's: both ran in the same slices of time.
+      ratio: opsPerSecond / baseOps,
       baseline: task === group.baseline,
-      roundRatios: roundOps.map((value, round) => value / (baseRounds[round] ?? Number.NaN)),
+      roundRatios: pairedRatios(roundOps, baseRounds),
       roundOps,
     };
   });
 }
 
-async function runRounds(
-  group: Group,
-  tasks: Task[],
-  samples: Map<string, number[]>,
-  rounds: number,
-): Promise<void> {
-  for (let round = 0; round < rounds; round++) {
-    // Alternate the order each round so warm-up and GC pressure do not favour one task.
-    const order = round % 2 === 0 ? tasks : [...tasks].reverse();
-    const bench = new Bench({ time: group.time ?? 600, iterations: 32, warmupTime: 100 });
-    for (const task of order) bench.add(task.name, task.fn);
-    await bench.run();
-    for (const task of bench.tasks) {
-      const result = task.result;
-      if (result.state !== 'completed') {
-        throw new Error(`${group.title} / ${task.name}: ${result.state}`, {
-          cause: 'error' in result ? result.error : undefined,
-        });
+/** Milliseconds of one slice: how long a task runs before the next one takes its turn. */
+const SLICE_MS = 10;
+/** Milliseconds each task runs before measuring starts (JIT, connection pools, caches). */
+const WARMUP_MS = 200;
+
+/** Runs `fn` `count` times (awaiting it when it is async) and returns the elapsed milliseconds. */
+async function timeBatch(fn: () => unknown, count: number, isAsync: boolean): Promise<number> {
+  const start = performance.now();
+  if (isAsync) for (let i = 0; i < count; i++) await fn();
+  else for (let i = 0; i < count; i++) fn();
+  return performance.now() - start;
+}
+
+/** How one task is run: awaited or not, and how many calls fill a slice. */
+interface Plan {
+  task: Task;
+  isAsync: boolean;
+  batch: number;
+}
+
+/** Warms a task up and sizes its batch so that one batch takes about {@link SLICE_MS}. */
+async function plan(task: Task): Promise<Plan> {
+  const first = task.fn();
+  const isAsync = typeof (first as { then?: unknown } | undefined)?.then === 'function';
+  await first;
+  let calls = 1;
+  const start = performance.now();
+  // Bounded: at most WARMUP_MS, or 1e6 calls for very fast tasks.
+  while (performance.now() - start < WARMUP_MS && calls < 1_000_000) {
+    await timeBatch(task.fn, calls, isAsync);
+    calls *= 2;
+  }
+  const perCall = (performance.now() - start) / (calls - 1);
+  return { task, isAsync, batch: Math.max(1, Math.round(SLICE_MS / perCall)) };
+}
+
+/** The plans in a random order (Fisher–Yates), so no task keeps a place in the cycle. */
+function shuffled(plans: Plan[]): Plan[] {
+  const order = [...plans];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j] as Plan, order[i] as Plan];
+  }
+  return order;
+}
+
+/**
+ * Tasks take turns in slices of about {@link SLICE_MS}, in a fresh random
+ * order each turn, so that whatever slows the machine down for a while
+ * (other processes, the loopback server, a throttled vCPU, GC debt) falls on
+ * every task alike. Long runs of one task after another (tinybench's way)
+ * let a busy second favour one task by ±10 % on a shared 2-core machine;
+ * this way, two identical tasks come out within about 1 % of each other.
+ */
+async function runRounds(group: Group, samples: Map<Task, Sample[]>): Promise<void> {
+  const plans: Plan[] = [];
+  for (const task of samples.keys()) plans.push(await plan(task));
+  const slices = Math.max(1, Math.round((group.time ?? 600) / SLICE_MS));
+  for (let round = 0; round < (group.rounds ?? 5); round++) {
+    const totals = new Map<Plan, Sample>(plans.map((p) => [p, { calls: 0, ms: 0 }]));
+    for (let slice = 0; slice < slices; slice++) {
+      for (const p of shuffled(plans)) {
+        const total = totals.get(p) as Sample;
+        total.ms += await timeBatch(p.task.fn, p.batch, p.isAsync);
+        total.calls += p.batch;
       }
-      samples.get(task.name)?.push(1000 / result.period);
     }
+    for (const [p, total] of totals) samples.get(p.task)?.push(total);
   }
 }
 
@@ -149,7 +214,6 @@ export function printTable(group: Group, rows: Row[]): void {
   const width = Math.max(...rows.map((r) => r.task.length), 4);
   const reference = group.reference;
   const refRow = reference && rows.find((r) => r.task === reference.task);
-  const refOps = refRow?.opsPerSecond;
   const refHeader = reference ? `  vs ${reference.label}` : '';
   const ratioWidth = group.interval ? 24 : 16;
   console.log(`\n${group.title}`);
@@ -160,11 +224,9 @@ export function printTable(group: Group, rows: Row[]): void {
     const ratio = row.baseline
       ? '1.00× (baseline)'
       : `${row.ratio.toFixed(2)}×${group.interval ? range(row.roundRatios) : ''}`;
-    let vsRef = refOps ? `  ${(row.opsPerSecond / refOps).toFixed(2)}×` : '';
-    if (vsRef && group.interval && refRow && row !== refRow) {
-      vsRef += range(
-        row.roundOps.map((ops, round) => ops / (refRow.roundOps[round] ?? Number.NaN)),
-      );
+    let vsRef = refRow ? `  ${(row.opsPerSecond / refRow.opsPerSecond).toFixed(2)}×` : '';
+    if (refRow && group.interval && row !== refRow) {
+      vsRef += range(pairedRatios(row.roundOps, refRow.roundOps));
     }
     console.log(
       `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(ratioWidth)}${vsRef}`,

@@ -9,7 +9,7 @@ import { staticBearer } from '@x/core';
 import { createAuthFetch } from '@x/fetch-client';
 import axios from 'axios';
 import type { Group } from '../harness.js';
-import type { LoopbackServer } from '../loopback-server.js';
+import { LOOPBACK_RUN, type LoopbackServer } from '../loopback-server.js';
 
 const TOKEN = 'bench-access-token';
 
@@ -33,6 +33,7 @@ export function adapterGroups(server: LoopbackServer): Group[] {
           fn: async () => (await authFetch(server.url)).text(),
         },
       ],
+      ...LOOPBACK_RUN,
       note: 'target: ratio ≥ 0.95 (≤ 5 % overhead)',
     },
     {
@@ -42,6 +43,7 @@ export function adapterGroups(server: LoopbackServer): Group[] {
         fn: () => bare.get(server.url, { headers }),
       },
       candidates: [{ name: 'attachAuthenticator(staticBearer)', fn: () => authed.get(server.url) }],
+      ...LOOPBACK_RUN,
       note: 'target: ratio ≥ 0.95 (≤ 5 % overhead)',
     },
   ];

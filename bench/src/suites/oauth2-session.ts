@@ -13,7 +13,7 @@ import { OAuth2Client } from '@x/oauth2';
 import axios from 'axios';
 import { CLIENT_ID, validToken } from '../fixtures/oauth2-token.js';
 import type { Group } from '../harness.js';
-import type { LoopbackServer } from '../loopback-server.js';
+import { LOOPBACK_RUN, type LoopbackServer } from '../loopback-server.js';
 
 const ACCESS_TOKEN = 'bench-oauth2-access-token';
 const headers = { authorization: `Bearer ${ACCESS_TOKEN}` };
@@ -50,8 +50,7 @@ export function oauth2SessionGroups(server: LoopbackServer): Group[] {
           fn: async () => (await authFetch(server.url)).text(),
         },
       ],
-      rounds: 15,
-      time: 250,
+      ...LOOPBACK_RUN,
       setup: () => {
         fetchSession = new FetchOAuth2Session(sessionOptions());
       },
@@ -70,8 +69,7 @@ export function oauth2SessionGroups(server: LoopbackServer): Group[] {
           fn: () => (axiosSession as AxiosOAuth2Session).axios.get(server.url),
         },
       ],
-      rounds: 15,
-      time: 250,
+      ...LOOPBACK_RUN,
       setup: () => {
         axiosSession = new AxiosOAuth2Session(sessionOptions());
       },

@@ -85,10 +85,12 @@ export class Session {
     );
     const tokens = options.tokenInstance ?? axios.create(network);
     this.transport = createTransport(tokens, { timeout: options.timeout }, inFlight);
+    // Not async functions: both run for every request.
     const current: Authenticator = {
-      authorize: async (request, o) => this.authenticator?.authorize(request, o) ?? request,
-      retry: async (request, response, o) =>
-        (await this.authenticator?.retry?.(request, response, o)) ?? false,
+      authorize: (request, o) =>
+        this.authenticator?.authorize(request, o) ?? Promise.resolve(request),
+      retry: (request, response, o) =>
+        this.authenticator?.retry?.(request, response, o) ?? Promise.resolve(false),
     };
     this.#detach = attach(this.axios, current, options, inFlight);
     // Registered last, so it runs first; it stays after close() to refuse every later request.

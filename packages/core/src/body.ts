@@ -8,13 +8,13 @@ import { formEncode } from './encoding.js';
 /** A body as the adapter received it, split into what authenticators may see. */
 export interface ClassifiedBody {
   /** The body as text, when it is text (string or URLSearchParams). */
-  text?: string | undefined;
+  readonly text?: string | undefined;
   /** The content type implied by the body itself (URLSearchParams → form). */
-  contentType?: string | undefined;
+  readonly contentType?: string | undefined;
   /** The body is something else (FormData, Blob, bytes, stream): pass it through. */
-  opaque: boolean;
+  readonly opaque: boolean;
   /** It can be sent again. Streams cannot. */
-  replayable: boolean;
+  readonly replayable: boolean;
 }
 
 /** The content type `fetch` gives a URLSearchParams body. */
@@ -32,13 +32,16 @@ function isStream(body: object): boolean {
   );
 }
 
+/** Most requests have no body: one shared, frozen answer. */
+const NO_BODY: ClassifiedBody = Object.freeze({ opaque: false, replayable: true });
+
 /**
  * Classifies a request body for an authenticator.
  *
  * @example classifyBody(new URLSearchParams({ a: '1' })) // { text: 'a=1', contentType: FORM_CONTENT_TYPE, opaque: false, replayable: true }
  */
 export function classifyBody(body: unknown): ClassifiedBody {
-  if (body === undefined || body === null) return { opaque: false, replayable: true };
+  if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') return { text: body, opaque: false, replayable: true };
   if (body instanceof URLSearchParams) {
     return {

@@ -66,10 +66,21 @@ export function callSignal(options: CallSignalOptions = {}): CallSignal {
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout <= 0) {
     throw new InvalidArgumentError('timeout must be a positive number of milliseconds or Infinity');
   }
+  // The common case of a user request (no signal, no timeout) shares one object: per-request work.
+  if (caller == null && closed === undefined && timeout === Number.POSITIVE_INFINITY) {
+    return UNSIGNALLED;
+  }
+  return combine(caller ?? undefined, closed, timeout);
+}
+
+/** {@link callSignal} after its checks. */
+function combine(
+  caller: AbortSignal | undefined,
+  closed: AbortSignal | undefined,
+  timeout: number,
+): CallSignal {
   const timer = Number.isFinite(timeout) ? AbortSignal.timeout(timeout) : undefined;
-  const sources = [caller ?? undefined, closed, timer].filter(
-    (s): s is AbortSignal => s !== undefined,
-  );
+  const sources = [caller, closed, timer].filter((s): s is AbortSignal => s !== undefined);
   const signal = sources.length <= 1 ? sources[0] : AbortSignal.any(sources);
 
   const error = (cause: unknown, fallback: TransportErrorCode = 'ERR_NETWORK'): OAuthError => {
@@ -98,3 +109,6 @@ export function callSignal(options: CallSignalOptions = {}): CallSignal {
     },
   };
 }
+
+/** The call signal of a call with nothing to combine: nothing can fire. */
+const UNSIGNALLED: CallSignal = combine(undefined, undefined, Number.POSITIVE_INFINITY);

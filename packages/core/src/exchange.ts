@@ -1,6 +1,12 @@
 import { InvalidArgumentError, TransportError } from './errors.js';
 import { type Authenticator, cloneRequest, type HttpRequest } from './http.js';
-import { MAX_REDIRECTS, nextRedirect, stripBodyHeaders, stripCredentials } from './redirect.js';
+import {
+  MAX_REDIRECTS,
+  nextRedirect,
+  REDIRECT_STATUSES,
+  stripBodyHeaders,
+  stripCredentials,
+} from './redirect.js';
 
 /**
  * One user request run through an {@link Authenticator}, redirects included:
@@ -70,16 +76,6 @@ export function absoluteUrl(url: string | URL): string {
   }
 }
 
-/** Authorizes `request` (if there is an authenticator), for the first hop or a same-origin hop. */
-async function authorizeRequest(
-  request: HttpRequest,
-  authenticator: Authenticator | undefined,
-  signal: AbortSignal | undefined,
-): Promise<{ request: HttpRequest; authorized: boolean }> {
-  if (authenticator === undefined) return { request, authorized: false };
-  return { request: await authenticator.authorize(request, { signal }), authorized: true };
-}
-
 /**
  * Sends a user request through an authenticator and follows redirects by
  * the rules of `nextRedirect` (fetch standard 4.4). A 307/308 (or any hop
@@ -93,66 +89,73 @@ async function authorizeRequest(
  * const { response } = await exchange({ request, authenticator, send, head: (r) => r })
  */
 export async function exchange<R>(options: ExchangeOptions<R>): Promise<ExchangeResult<R>> {
+  // The first hop, and the common case of no redirect, allocate nothing beyond the result:
+  // this runs once per user request, and closures here show in request throughput.
+  let first = options.sent;
+  if (first === undefined) {
+    const { request: original, authenticator } = options;
+    const request =
+      authenticator === undefined
+        ? original
+        : await authenticator.authorize(original, { signal: options.signal });
+    const response = await options.send(request);
+    first = { request, response, authorized: authenticator !== undefined };
+  }
+  if (options.redirect === 'manual') return first;
+  if (!REDIRECT_STATUSES.has(options.head(first.response).status)) return first;
+  return followRedirects(options, first);
+}
+
+/** Releases a response that will not be returned. */
+async function release<R>(options: ExchangeOptions<R>, response: R): Promise<void> {
+  await options.discard?.(response);
+}
+
+/** The redirect loop of {@link exchange}, from its first response on. */
+async function followRedirects<R>(
+  options: ExchangeOptions<R>,
+  first: ExchangeResult<R>,
+): Promise<ExchangeResult<R>> {
   const { request: original, authenticator, signal } = options;
   const mode = options.redirect ?? 'follow';
   const limit = options.maxRedirects ?? MAX_REDIRECTS;
-  const discard = async (response: R): Promise<void> => {
-    await options.discard?.(response);
-  };
-  const sendPrepared = async (prepared: {
-    request: HttpRequest;
-    authorized: boolean;
-  }): Promise<ExchangeResult<R>> => ({
-    ...prepared,
-    response: await options.send(prepared.request),
-  });
-
-  // The first hop inline (the common case: no redirect), without the helpers' extra promises.
-  let current = options.sent;
-  if (current === undefined) {
-    const request =
-      authenticator === undefined ? original : await authenticator.authorize(original, { signal });
-    const response = await options.send(request);
-    current = { request, response, authorized: authenticator !== undefined };
-  }
+  let current = first;
   let from = { url: original.url, method: original.method };
   let sameOrigin = true;
   let bodyDropped = false;
   for (let hops = 0; ; hops++) {
-    if (mode === 'manual') return current;
     const head = options.head(current.response);
     let hop: ReturnType<typeof nextRedirect>;
     try {
       hop = nextRedirect(from, head);
     } catch (error) {
-      await discard(current.response);
+      await release(options, current.response);
       throw error;
     }
     if (hop === undefined) return current;
     if (mode === 'error') {
-      await discard(current.response);
+      await release(options, current.response);
       throw new TransportError('ERR_REDIRECT', `redirect (HTTP ${head.status}) not allowed`);
     }
     if (!hop.dropBody && !bodyDropped && options.replayable === false) return current;
-    await discard(current.response);
+    await release(options, current.response);
     if (hops >= limit) {
       throw new TransportError('ERR_REDIRECT', `more than ${limit} redirects`);
     }
     sameOrigin &&= !hop.crossOrigin;
     bodyDropped ||= hop.dropBody;
     from = { url: hop.url, method: hop.method };
-    const next = cloneRequest(original, { url: hop.url, method: hop.method });
+    let request = cloneRequest(original, { url: hop.url, method: hop.method });
     if (bodyDropped) {
-      next.body = undefined;
-      next.opaqueBody = false;
-      next.headers = stripBodyHeaders(next.headers);
+      request.body = undefined;
+      request.opaqueBody = false;
+      request.headers = stripBodyHeaders(request.headers);
     }
-    current = sameOrigin
-      ? await sendPrepared(await authorizeRequest(next, authenticator, signal))
-      : await sendPrepared({
-          request: { ...next, headers: stripCredentials(next.headers) },
-          authorized: false,
-        });
+    // Authorized again only while every hop so far stayed on the original origin.
+    const authorized = sameOrigin && authenticator !== undefined;
+    if (authorized) request = await authenticator.authorize(request, { signal });
+    else if (!sameOrigin) request = { ...request, headers: stripCredentials(request.headers) };
+    current = { request, response: await options.send(request), authorized };
   }
 }
 
@@ -164,14 +167,20 @@ export async function exchange<R>(options: ExchangeOptions<R>): Promise<Exchange
  * @example
  * if (await shouldRetry(authenticator, result, head(result.response), { replayable: true })) ...
  */
-export async function shouldRetry(
+export function shouldRetry(
   authenticator: Authenticator | undefined,
   result: { request: HttpRequest; authorized: boolean },
   response: ResponseHead,
   options: { replayable?: boolean | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<boolean> {
+  // Not an async function: this is asked after every response.
   if (!result.authorized || options.replayable === false || authenticator?.retry === undefined) {
-    return false;
+    return NO_RETRY;
   }
-  return (await authenticator.retry(result.request, response, { signal: options.signal })) === true;
+  const answer: unknown = authenticator.retry(result.request, response, { signal: options.signal });
+  // A plain `true` from an untyped authenticator counts too, as `await` would have it.
+  return answer instanceof Promise ? answer.then(isTrue) : Promise.resolve(answer === true);
 }
+
+const NO_RETRY: Promise<boolean> = Promise.resolve(false);
+const isTrue = (value: unknown): boolean => value === true;

@@ -202,6 +202,18 @@ describe('shouldRetry', () => {
     expect(await shouldRetry(undefined, result, response)).toBe(false);
     expect(await shouldRetry(retrying(false).auth, result, response)).toBe(false);
   });
+
+  it('takes a plain boolean from an untyped authenticator, and a thrown error as a rejection', async () => {
+    const result = { request: request(), authorized: true };
+    const plain = { authorize: async (r: HttpRequest) => r, retry: () => true };
+    expect(await shouldRetry(plain as unknown as Authenticator, result, response)).toBe(true);
+    const boom = new Error('retry failed');
+    const failing: Authenticator = {
+      authorize: async (r) => r,
+      retry: () => Promise.reject(boom),
+    };
+    await expect(shouldRetry(failing, result, response)).rejects.toBe(boom);
+  });
 });
 
 describe('absoluteUrl', () => {

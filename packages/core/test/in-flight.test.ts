@@ -13,6 +13,30 @@ describe('InFlight', () => {
     expect(inFlight.size).toBe(0);
   });
 
+  it('rejects with what a task throws before returning a promise, and does not track it', async () => {
+    const inFlight = new InFlight();
+    const boom = new Error('thrown synchronously');
+    await expect(
+      inFlight.run(() => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(inFlight.size).toBe(0);
+  });
+
+  it('does not hand a result that arrived before close() to release', async () => {
+    const inFlight = new InFlight();
+    const released: number[] = [];
+    expect(
+      await inFlight.run(
+        async () => 1,
+        (late) => released.push(late),
+      ),
+    ).toBe(1);
+    inFlight.close();
+    expect(released).toEqual([]);
+  });
+
   it('fails every call in flight at close(), and hands late results to release', async () => {
     const inFlight = new InFlight();
     let finish: (value: string) => void = () => {};
@@ -63,5 +87,30 @@ describe('InFlight', () => {
     const inFlight = new InFlight();
     for (let i = 0; i < 1000; i++) await inFlight.run(async () => i);
     expect(inFlight.size).toBe(0);
+  });
+
+  it('shares one signal among calls, aborted at close(), with no listener-count warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const inFlight = new InFlight();
+      const shared = inFlight.sharedSignal;
+      expect(inFlight.sharedSignal).toBe(shared);
+      const listeners = Array.from({ length: 50 }, () => () => {});
+      for (const listener of listeners) shared.addEventListener('abort', listener);
+      await new Promise((resolve) => setTimeout(resolve, 0)); // warnings are emitted on next tick
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      inFlight.close();
+      expect(shared.aborted).toBe(true);
+      expect(codeOf(shared.reason)).toBe('ERR_SESSION_CLOSED');
+      const late = new InFlight();
+      late.close();
+      expect(late.sharedSignal.aborted).toBe(true); // made after close: born aborted
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

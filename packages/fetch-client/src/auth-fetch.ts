@@ -3,9 +3,11 @@ import {
   absoluteUrl,
   callSignal,
   classifyBody,
+  type ExchangeOptions,
   exchange,
   type HttpRequest,
   type InFlight,
+  type RedirectMode,
   shouldRetry,
 } from '@x/core';
 import { discard, type FetchClientOptions, send } from './send.js';
@@ -22,6 +24,56 @@ export interface AuthFetchOptions extends FetchClientOptions {
 const isRequest = (input: unknown): input is Request =>
   typeof input === 'object' && input !== null && !(input instanceof URL) && 'method' in input;
 
+/**
+ * The exchange of one call. `send` is a method rather than a closure so a
+ * call allocates one object here: this runs for every request a user sends.
+ */
+class FetchExchange implements ExchangeOptions<Response> {
+  readonly request: HttpRequest;
+  readonly authenticator: Authenticator | undefined;
+  readonly redirect: RedirectMode | undefined;
+  readonly maxRedirects: number | undefined;
+  readonly replayable: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly #options: FetchClientOptions;
+  /** The body as the user gave it, sent unchanged when it is opaque (FormData, a stream). */
+  readonly #raw: BodyInit | null;
+  readonly #init: RequestInit;
+
+  constructor(
+    options: AuthFetchOptions,
+    init: RequestInit,
+    raw: BodyInit | null,
+    exchange: Pick<
+      ExchangeOptions<Response>,
+      'request' | 'authenticator' | 'replayable' | 'signal'
+    >,
+  ) {
+    this.request = exchange.request;
+    this.authenticator = exchange.authenticator;
+    this.redirect = init.redirect;
+    this.maxRedirects = options.maxRedirects;
+    this.replayable = exchange.replayable !== false;
+    this.signal = exchange.signal;
+    this.#options = options;
+    this.#raw = raw;
+    this.#init = init;
+  }
+
+  send(request: HttpRequest): Promise<Response> {
+    const body = request.opaqueBody ? this.#raw : request.body;
+    return send(this.#options, request, body, this.#init, this.signal);
+  }
+
+  head(response: Response): Response {
+    return response;
+  }
+
+  discard(response: Response): Promise<void> {
+    return discard(response);
+  }
+}
+
 /** The authorizing fetch; the authenticator is looked up per call (internal, used by Session). */
 export function authorizingFetch(
   authenticator: () => Authenticator | undefined,
@@ -30,10 +82,11 @@ export function authorizingFetch(
 ): AuthFetch {
   const authFetch: AuthFetch = async (input, init = {}) => {
     const req = isRequest(input) ? input : undefined;
-    const signal = init.signal ?? req?.signal;
     // Like fetch itself, no timeout unless asked for (the transport's token calls default to 30 s).
-    const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
-    const call = callSignal({ signal, timeout });
+    const call = callSignal({
+      signal: init.signal ?? req?.signal,
+      timeout: options.timeout ?? Number.POSITIVE_INFINITY,
+    });
     call.throwIfAborted();
     try {
       const raw = init.body !== undefined ? init.body : (req?.body ?? null);
@@ -48,28 +101,22 @@ export function authorizingFetch(
       if (body.opaque) request.opaqueBody = true;
       const auth = authenticator();
       const { replayable } = body;
-      const run = () =>
-        exchange<Response>({
-          request,
-          authenticator: auth,
-          send: (r) => send(options, r, r.opaqueBody ? raw : r.body, init, call.signal),
-          head: (response) => response,
-          discard,
-          redirect: init.redirect,
-          maxRedirects: options.maxRedirects,
-          replayable,
-          signal: call.signal,
-        });
-      let result = await run();
-      const retry = auth?.retry !== undefined; // skip the call (and its promise) when it cannot say yes
+      const attempt = new FetchExchange(options, init, raw, {
+        request,
+        authenticator: auth,
+        replayable,
+        signal: call.signal,
+      });
+      const result = await exchange(attempt);
+      // Skip the retry check (and its promise) when the authenticator cannot say yes.
+      if (auth?.retry === undefined) return result.response;
       if (
-        retry &&
-        (await shouldRetry(auth, result, result.response, { replayable, signal: call.signal }))
+        !(await shouldRetry(auth, result, result.response, { replayable, signal: call.signal }))
       ) {
-        await discard(result.response);
-        result = await run();
+        return result.response;
       }
-      return result.response;
+      await discard(result.response);
+      return (await exchange(attempt)).response;
     } catch (error) {
       throw call.error(error);
     }

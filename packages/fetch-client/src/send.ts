@@ -14,7 +14,12 @@ export interface FetchClientOptions {
   timeout?: number | undefined;
 }
 
-type SendInit = RequestInit & { dispatcher?: object; duplex?: 'half' };
+/** `signal: undefined` is "not present" to WebIDL (and to undici), unlike `null`'s typing. */
+type SendInit = Omit<RequestInit, 'signal'> & {
+  signal: AbortSignal | undefined;
+  dispatcher?: object;
+  duplex?: 'half';
+};
 
 /** Sends one prepared request with `redirect: 'manual'` (internal). */
 export function send(
@@ -24,19 +29,21 @@ export function send(
   init: RequestInit,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const sendInit: SendInit = {
-    ...init,
+  // Object.assign, not `{ ...init, method, ... }`: V8 (Node 20) takes a slow path, over
+  // a microsecond, for a spread followed by properties the spread object lacks.
+  const sendInit: SendInit = Object.assign({}, init, {
     method: request.method,
     headers: request.headers,
     body: body ?? null,
-    redirect: 'manual',
-  };
-  // Only when there is one: an unneeded signal costs fetch measurable time per request.
-  if (signal !== undefined) sendInit.signal = signal;
-  else delete sendInit.signal;
+    redirect: 'manual' as const,
+    // Our combined signal replaces the user's. `undefined` when there is none: an
+    // unneeded signal costs fetch measurable time per request (and `delete` here
+    // would turn the object into a slow dictionary that fetch then reads).
+    signal,
+  });
   if (options.dispatcher !== undefined) sendInit.dispatcher = options.dispatcher;
   if (body instanceof ReadableStream) sendInit.duplex = 'half';
-  return (options.fetch ?? globalThis.fetch)(request.url, sendInit);
+  return (options.fetch ?? globalThis.fetch)(request.url, sendInit as RequestInit);
 }
 
 /** Cancels the body of a response that will not be returned, so its connection is freed. */

@@ -66,7 +66,8 @@ export class Session {
 
   /** `fetch` with `method` set. */
   request(method: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
-    return this.fetch(url, { ...init, method });
+    // Not `{ ...init, method }`: V8 is slow to add a property after a spread (see send.ts).
+    return this.fetch(url, Object.assign({}, init, { method }));
   }
 
   /** A GET request. */

@@ -87,4 +87,21 @@ describe('createAuthFetch', () => {
       code: 'ERR_INVALID_ARGUMENT',
     });
   });
+
+  it("hands fetch the caller's own signal, none when there is nothing to combine, a timer with a timeout", async () => {
+    const seen: Array<AbortSignal | null | undefined> = [];
+    const recording: typeof fetch = (input, init) => {
+      seen.push(init?.signal);
+      return fetch(input, init);
+    };
+    const auth = staticBearer('t0k3n', { allowInsecureTransport: true });
+    const controller = new AbortController();
+    await createAuthFetch(auth, { fetch: recording })(`${api.url}a`);
+    await createAuthFetch(auth, { fetch: recording })(`${api.url}b`, { signal: controller.signal });
+    await createAuthFetch(auth, { fetch: recording, timeout: 5_000 })(`${api.url}c`);
+    expect(seen[0]).toBeUndefined();
+    expect(seen[1]).toBe(controller.signal);
+    expect(seen[2]).toBeInstanceOf(AbortSignal);
+    expect(seen[2]?.aborted).toBe(false);
+  });
 });

@@ -68,6 +68,9 @@ import type { AuthorizationServerMetadata } from './rfc8414.js';
 import { isMtlsClientAuthMethod, mtlsEndpointAlias } from './rfc8705.js';
 import { SingleFlight } from './single-flight.js';
 
+/** `retry`'s answer for the responses that are not 401s (almost all of them). */
+const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
+
 /** The authorization request in progress, remembered for the callback. */
 interface PendingAuthorization {
   state: string;
@@ -598,13 +601,21 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
    * @example const token = await client.ensureActiveToken()
    */
   async ensureActiveToken(options: AuthorizeOptions = {}): Promise<OAuth2Token> {
-    // Everything up to the flight runs synchronously, so concurrent callers
-    // either start the flight or join it: never two refreshes.
+    return this.#activeToken(options.signal);
+  }
+
+  /**
+   * {@link ensureActiveToken}, but the token itself when it is fresh and no
+   * renewal is running (no promise to wait for: `authorize` runs per request).
+   * Runs synchronously up to the flight, so concurrent callers either start
+   * the flight or join it: never two refreshes.
+   */
+  #activeToken(signal: AbortSignal | undefined): OAuth2Token | Promise<OAuth2Token> {
     const token = this.#token;
     if (token === undefined) {
       throw new MissingTokenError('no token: call fetchToken first, or pass a token');
     }
-    const joined = this.#flight.join(options.signal);
+    const joined = this.#flight.join(signal);
     if (joined !== undefined) return joined;
     if (!token.isExpired(this.leeway, this.#clock)) return token;
     if (!this.autoRefresh || !this.#canRenew(token)) {
@@ -618,7 +629,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
       }
       return token;
     }
-    return this.#flight.run(() => this.#renew(token), options.signal);
+    return this.#flight.run(() => this.#renew(token), signal);
   }
 
   /**
@@ -686,7 +697,8 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
    */
   async authorize(request: HttpRequest, options: AuthorizeOptions = {}): Promise<HttpRequest> {
     assertSecureTransport(request.url, this.#security);
-    const token = await this.ensureActiveToken(options);
+    const active = this.#activeToken(options.signal);
+    const token = active instanceof OAuth2Token ? active : await active;
     assertBearerTokenType(token.token_type);
     let out = placeBearerToken(request, token.access_token, this.tokenPlacement);
     // Hot path: no extra await when no hook is registered, no second URL parse when unchanged.
@@ -707,12 +719,21 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
    * @example if (await client.retry(request, response)) response = await send(await client.authorize(request))
    */
-  async retry(
+  retry(
     request: HttpRequest,
     response: Pick<HttpResponse, 'status' | 'headers'>,
     options: AuthorizeOptions = {},
   ): Promise<boolean> {
-    if (response.status !== 401) return false;
+    // Asked after every response: most are not 401s, and need no async function.
+    if (response.status !== 401) return RESOLVED_FALSE;
+    return this.#retryAfter401(request, response, options);
+  }
+
+  async #retryAfter401(
+    request: HttpRequest,
+    response: Pick<HttpResponse, 'status' | 'headers'>,
+    options: AuthorizeOptions,
+  ): Promise<boolean> {
     if (bearerChallengeError(response)?.error !== 'invalid_token') return false;
     const current = this.#token;
     if (current === undefined) return false;

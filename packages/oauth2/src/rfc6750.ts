@@ -47,7 +47,8 @@ export function assertTokenPlacement(placement: unknown): asserts placement is T
  * @example assertBearerTokenType(token.token_type)
  */
 export function assertBearerTokenType(tokenType: string | undefined): void {
-  if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') {
+  // `Bearer` as sent by most servers first: no lower-cased copy per request.
+  if (tokenType !== undefined && tokenType !== 'Bearer' && tokenType.toLowerCase() !== 'bearer') {
     throw new InvalidArgumentError(
       `token_type ${JSON.stringify(tokenType)} is not supported: only Bearer tokens can be placed`,
     );
