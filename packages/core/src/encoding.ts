@@ -102,9 +102,16 @@ export function isFormContentType(contentType: string | null | undefined): boole
 
 /** Base64url without padding (RFC 4648 5), as JOSE and PKCE use it. */
 export function base64urlEncode(bytes: Uint8Array): string {
+  return btoa(binaryString(bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Bytes as a "binary string" for `btoa`, in chunks well under the engines' argument limits. */
+function binaryString(bytes: Uint8Array): string {
   let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);
+  }
+  return binary;
 }
 
 /** Standard base64 of the UTF-8 form of `value`. */

@@ -301,6 +301,14 @@ describe('base64urlEncode (RFC 4648 5)', () => {
     );
   });
 
+  it('agrees with Node over inputs longer than one chunk (8 KiB), at every length around it', () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(3 * 0x2000 + 5));
+    for (const length of [0x2000 - 1, 0x2000, 0x2000 + 1, 2 * 0x2000 + 2, bytes.length]) {
+      const part = bytes.subarray(0, length);
+      expect(base64urlEncode(part)).toBe(Buffer.from(part).toString('base64url'));
+    }
+  });
+
   it('has no padding and uses - and _', () => {
     expect(base64urlEncode(new Uint8Array([0xfb, 0xff]))).toBe('-_8');
     expect(base64urlEncode(new Uint8Array([]))).toBe('');

@@ -169,6 +169,21 @@ function credentialsForm(clientId: string): string {
   return lastCredentials.form;
 }
 
+/**
+ * `false` only when no parameter name of `form` can be one of {@link REPLACED}:
+ * every name is plain (no percent-escapes) and none of them; the form does not
+ * start with "?" or "#".
+ */
+function mayCarryReplaced(form: string): boolean {
+  if (form.startsWith('?') || form.startsWith('#')) return true;
+  for (const pair of form.split('&')) {
+    const end = pair.indexOf('=');
+    const name = end === -1 ? pair : pair.slice(0, end);
+    if (name.includes('%') || REPLACED.includes(name)) return true;
+  }
+  return false;
+}
+
 /** Characters the form encoding leaves as they are: a compact JWS needs no escaping. */
 const FORM_SAFE = /^[A-Za-z0-9._-]*$/;
 
@@ -192,15 +207,19 @@ export function withClientAssertion(
     body &&
     isFormContentType(request.headers.get('content-type'))
   ) {
-    // The usual token request: the form decoded and encoded once (as formDecode
-    // reads it: a leading "?" or "#" is not part of it), the parameters the
-    // assertion replaces dropped, the new ones appended. Form encoding is
-    // pair by pair, so the parts are encoded apart and joined with "&".
-    const params = new URLSearchParams(
-      body.startsWith('?') || body.startsWith('#') ? body.slice(1) : body,
-    );
-    for (const name of REPLACED) params.delete(name);
-    const kept = params.toString();
+    // The usual token request: the parameters the assertion replaces dropped
+    // (the form decoded and encoded once, as formDecode reads it: a leading "?"
+    // or "#" is not part of it; most forms have none of them and are kept as
+    // they are), the new ones appended. Form encoding is pair by pair, so the
+    // parts are encoded apart and joined with "&".
+    let kept = body;
+    if (mayCarryReplaced(body)) {
+      const params = new URLSearchParams(
+        body.startsWith('?') || body.startsWith('#') ? body.slice(1) : body,
+      );
+      for (const name of REPLACED) params.delete(name);
+      kept = params.toString();
+    }
     const credentials = credentialsForm(clientId);
     const head = kept === '' ? credentials : `${kept}&${credentials}`;
     const form = FORM_SAFE.test(assertion)

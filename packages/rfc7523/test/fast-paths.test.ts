@@ -45,16 +45,27 @@ function referenceWithClientAssertion(
 }
 
 type Outcome =
-  | { ok: true; request: HttpRequest; headers: Array<[string, string]> }
+  | {
+      ok: true;
+      request: HttpRequest;
+      headers: Array<[string, string]>;
+      form: Array<[string, string]> | undefined;
+    }
   | { ok: false; name: string; message: string };
 
+/**
+ * What a call gave. The body is compared as the parameters it carries, in
+ * order: a form with none of the replaced parameters is kept as it was sent
+ * (`a%20b`), where the reference re-encoded it (`a+b`).
+ */
 function outcome(run: () => HttpRequest): Outcome {
   try {
     const request = run();
     return {
       ok: true,
-      request: { ...request, headers: new Headers() },
+      request: { ...request, headers: new Headers(), body: undefined },
       headers: [...request.headers],
+      form: request.body === undefined ? undefined : formDecode(request.body),
     };
   } catch (error) {
     return { ok: false, name: (error as Error).name, message: (error as Error).message };
@@ -68,6 +79,8 @@ const names = fc.constantFrom(
   'client_secret',
   'client_assertion',
   'client_assertion_type',
+  'client%5Fsecret', // percent-escaped names still name the replaced parameters
+  '%63lient_id',
   'a b',
   '?x',
   '#y',
