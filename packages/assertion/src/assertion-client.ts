@@ -1,9 +1,9 @@
 import {
   type Authenticator,
   type AuthorizeOptions,
-  assertSecureTransport,
   bearerChallengeError,
   type Clock,
+  checkSecureTransport,
   type HttpRequest,
   type HttpResponse,
   InvalidArgumentError,
@@ -262,7 +262,7 @@ export class AssertionClient implements Authenticator {
    * @example const authorized = await client.authorize({ method: 'GET', url, headers: new Headers() })
    */
   async authorize(request: HttpRequest, options: AuthorizeOptions = {}): Promise<HttpRequest> {
-    assertSecureTransport(request.url, this.#security); // before fetching a token for it
+    checkSecureTransport(request.url, this.#security); // before fetching a token for it
     const token = await this.ensureActiveToken(options);
     const out = await this.#client.authorize(request, options);
     const placed = placedAccessToken(out) ?? token.access_token;

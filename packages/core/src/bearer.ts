@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from './errors.js';
 import type { Authenticator, HttpRequest } from './http.js';
 import { cloneRequest } from './http.js';
-import { assertSecureTransport, type TransportSecurityOptions } from './insecure-transport.js';
+import { checkSecureTransport, type TransportSecurityOptions } from './insecure-transport.js';
 
 /**
  * The simplest {@link Authenticator}: puts a fixed bearer token in the
@@ -24,7 +24,7 @@ export function staticBearer(
   }
   return {
     async authorize(request: HttpRequest): Promise<HttpRequest> {
-      assertSecureTransport(request.url, options);
+      checkSecureTransport(request.url, options);
       const authorized = cloneRequest(request);
       authorized.headers.set('authorization', `Bearer ${accessToken}`);
       return authorized;

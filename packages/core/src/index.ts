@@ -56,6 +56,7 @@ export { cloneRequest } from './http.js';
 export { InFlight } from './in-flight.js';
 export {
   assertSecureTransport,
+  checkSecureTransport,
   isLoopbackUrl,
   type TransportSecurityOptions,
 } from './insecure-transport.js';

@@ -55,3 +55,36 @@ export function assertSecureTransport(
   }
   throw new InsecureTransportError(`unsupported URL scheme ${parsed.protocol}`);
 }
+
+/**
+ * The origin last allowed by {@link checkSecureTransport}, with the "/" that
+ * ends it, and whether it needed `allowInsecureTransport` (loopback http).
+ */
+let lastAllowed: { prefix: string; insecure: boolean } | undefined;
+
+/**
+ * {@link assertSecureTransport} for a request about to carry credentials,
+ * without the parsed URL: a URL that starts with the origin (and "/") of the
+ * last one allowed is allowed without parsing it again, since its scheme,
+ * host and port are those of that prefix. Clients call this per request;
+ * most requests go to the origin of the one before.
+ *
+ * @throws InsecureTransportError (`ERR_INSECURE_TRANSPORT`)
+ * @example checkSecureTransport(request.url, { allowInsecureTransport: true })
+ */
+export function checkSecureTransport(
+  url: string | URL,
+  options: TransportSecurityOptions = {},
+): void {
+  const last = lastAllowed;
+  if (
+    last !== undefined &&
+    typeof url === 'string' &&
+    url.startsWith(last.prefix) &&
+    (!last.insecure || options.allowInsecureTransport === true)
+  ) {
+    return;
+  }
+  const parsed = assertSecureTransport(url, options);
+  lastAllowed = { prefix: `${parsed.origin}/`, insecure: parsed.protocol === 'http:' };
+}

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InsecureTransportError, InvalidArgumentError } from '../src/errors.js';
 import {
   assertSecureTransport,
+  checkSecureTransport,
   isLoopbackUrl,
   type TransportSecurityOptions,
 } from '../src/insecure-transport.js';
@@ -111,5 +113,58 @@ describe('isLoopbackUrl', () => {
     expect(isLoopbackUrl('http://localhost@evil.test')).toBe(false);
     expect(isLoopbackUrl('http://127.0.0.1.nip.io')).toBe(false);
     expect(isLoopbackUrl('https://as.test')).toBe(false);
+  });
+});
+
+describe('checkSecureTransport (the per-request check, remembering the last origin allowed)', () => {
+  /** What assertSecureTransport says of a URL: allowed, or the error's class name. */
+  const verdict = (check: () => unknown): string => {
+    try {
+      check();
+      return 'allowed';
+    } catch (error) {
+      return (error as Error).name;
+    }
+  };
+
+  it('says what assertSecureTransport says, whatever was allowed before', () => {
+    // Strings that share a prefix with an origin allowed just before, and are not of it.
+    const urls = fc.constantFrom(
+      'https://api.test/a',
+      'https://api.test/b?x=1',
+      'https://api.test:8443/a',
+      'https://api.test.evil/a',
+      'https://api.test@evil.test/a',
+      'http://api.test/a',
+      'http://127.0.0.1:8080/a',
+      'http://127.0.0.1:8080/b',
+      'http://127.0.0.1:8080@evil.test/',
+      'http://127.0.0.1:80800/',
+      'http://127.0.0.1:8080\\@evil.test/',
+      'http://127.0.0.1.nip.io:8080/a',
+      'http://localhost:8080/a',
+      'http://[::1]:8080/a',
+      'ftp://127.0.0.1:8080/a',
+      'not a url',
+      '/relative',
+    );
+    const options = fc.constantFrom<TransportSecurityOptions>({}, ALLOW);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(urls, options), { minLength: 1, maxLength: 8 }), (calls) => {
+        for (const [url, opts] of calls) {
+          expect(verdict(() => checkSecureTransport(url, opts))).toBe(
+            verdict(() => assertSecureTransport(url, opts)),
+          );
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses loopback http without allowInsecureTransport right after allowing it with it', () => {
+    checkSecureTransport('http://127.0.0.1:9/a', ALLOW);
+    expect(() => checkSecureTransport('http://127.0.0.1:9/b', {})).toThrow(InsecureTransportError);
+    checkSecureTransport('https://api.test/a');
+    expect(() => checkSecureTransport('http://api.test/a', ALLOW)).toThrow(InsecureTransportError);
   });
 });

@@ -4,8 +4,8 @@
  */
 import {
   type Authenticator,
-  assertSecureTransport,
   type Clock,
+  checkSecureTransport,
   epochSeconds,
   type HttpRequest,
   systemClock,
@@ -66,7 +66,7 @@ export class OAuth1Auth implements Authenticator {
    * the signature type cannot carry.
    */
   async authorize(request: HttpRequest): Promise<HttpRequest> {
-    assertSecureTransport(request.url, this.#options);
+    checkSecureTransport(request.url, this.#options);
     return signRequest(request, this.#options, {
       nonce: generateNonce(),
       timestamp: epochSeconds(this.#clock),

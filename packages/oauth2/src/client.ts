@@ -4,6 +4,7 @@ import {
   assertSecureTransport,
   bearerChallengeError,
   type Clock,
+  checkSecureTransport,
   formDecode,
   type HttpRequest,
   type HttpResponse,
@@ -696,7 +697,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
    * @example const request = await client.authorize({ method: 'GET', url, headers: new Headers() })
    */
   async authorize(request: HttpRequest, options: AuthorizeOptions = {}): Promise<HttpRequest> {
-    assertSecureTransport(request.url, this.#security);
+    checkSecureTransport(request.url, this.#security);
     const active = this.#activeToken(options.signal);
     const token = active instanceof OAuth2Token ? active : await active;
     assertBearerTokenType(token.token_type);

@@ -1,6 +1,6 @@
 import {
   type Authenticator,
-  assertSecureTransport,
+  checkSecureTransport,
   type HttpRequest,
   InvalidArgumentError,
   OAuth2Token,
@@ -66,7 +66,7 @@ export class OAuth2Auth implements Authenticator {
 
   /** Returns the request with the token placed; refuses insecure URLs. */
   async authorize(request: HttpRequest): Promise<HttpRequest> {
-    assertSecureTransport(request.url, this.#security);
+    checkSecureTransport(request.url, this.#security);
     return placeBearerToken(request, this.token.access_token, this.tokenPlacement);
   }
 }
