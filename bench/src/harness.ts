@@ -164,7 +164,9 @@ async function plan(task: Task): Promise<Plan> {
     await timeBatch(task.fn, calls, isAsync);
     calls *= 2;
   }
-  const perCall = (performance.now() - start) / (calls - 1);
+  // Sized on warm code: the warm-up's own average would make slices far too short.
+  const probe = Math.max(1, calls >> 2);
+  const perCall = (await timeBatch(task.fn, probe, isAsync)) / probe;
   return { task, isAsync, batch: Math.max(1, Math.round(SLICE_MS / perCall)) };
 }
 
