@@ -159,6 +159,7 @@ export function attach(
   inFlight?: InFlight,
 ): () => void {
   const onRequest = async (config: Config): Promise<Config> => {
+    inFlight?.throwIfClosed(); // a closed session refuses every request, hops included
     const state = stateOf(config);
     if (state === BYPASS) return config;
     if (state instanceof Hop) return apply(config, state.prepared, state.signal);

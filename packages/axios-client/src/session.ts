@@ -92,12 +92,10 @@ export class Session {
       retry: (request, response, o) =>
         this.authenticator?.retry?.(request, response, o) ?? Promise.resolve(false),
     };
+    // Until close() the authenticator's request interceptor also refuses requests of a
+    // closed session (every interceptor is a step of every request); close() swaps them
+    // for a guard that only refuses.
     this.#detach = attach(this.axios, current, options, inFlight);
-    // Registered last, so it runs first; it stays after close() to refuse every later request.
-    this.axios.interceptors.request.use((config) => {
-      inFlight.throwIfClosed();
-      return config;
-    });
   }
 
   /** `true` once `close()` was called. */
@@ -108,13 +106,18 @@ export class Session {
   /**
    * Aborts every request in flight, token requests included
    * (`ERR_SESSION_CLOSED`), removes the authenticator's interceptors,
-   * refuses every later request of `session.axios`, and destroys its agents
-   * when `ownsAgents` is set. Idempotent.
+   * refuses every later request of `session.axios` (`ERR_SESSION_CLOSED`),
+   * and destroys its agents when `ownsAgents` is set. Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.#inFlight.close();
     this.#detach();
+    const inFlight = this.#inFlight;
+    this.axios.interceptors.request.use((config) => {
+      inFlight.throwIfClosed();
+      return config;
+    });
     for (const agent of this.#agents) if (typeof agent.destroy === 'function') agent.destroy();
   }
 
