@@ -178,8 +178,9 @@ export function shouldRetry(
     return NO_RETRY;
   }
   const answer: unknown = authenticator.retry(result.request, response, { signal: options.signal });
-  // A plain `true` from an untyped authenticator counts too, as `await` would have it.
-  return answer instanceof Promise ? answer.then(isTrue) : Promise.resolve(answer === true);
+  // A plain `true` or another thenable from an untyped authenticator counts too, as `await`
+  // would have it.
+  return (answer instanceof Promise ? answer : Promise.resolve(answer)).then(isTrue);
 }
 
 const NO_RETRY: Promise<boolean> = Promise.resolve(false);

@@ -207,6 +207,12 @@ describe('shouldRetry', () => {
     const result = { request: request(), authorized: true };
     const plain = { authorize: async (r: HttpRequest) => r, retry: () => true };
     expect(await shouldRetry(plain as unknown as Authenticator, result, response)).toBe(true);
+    const thenable = {
+      authorize: async (r: HttpRequest) => r,
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+      retry: () => ({ then: (resolve: (value: boolean) => void) => resolve(true) }),
+    };
+    expect(await shouldRetry(thenable as unknown as Authenticator, result, response)).toBe(true);
     const boom = new Error('retry failed');
     const failing: Authenticator = {
       authorize: async (r) => r,
