@@ -698,7 +698,11 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
    */
   async authorize(request: HttpRequest, options: AuthorizeOptions = {}): Promise<HttpRequest> {
     checkSecureTransport(request.url, this.#security);
-    const active = this.#activeToken(options.signal);
+    // A subclass's own ensureActiveToken is honoured; ours answers without a promise.
+    const active =
+      this.ensureActiveToken === OAuth2Client.prototype.ensureActiveToken
+        ? this.#activeToken(options.signal)
+        : this.ensureActiveToken(options);
     const token = active instanceof OAuth2Token ? active : await active;
     assertBearerTokenType(token.token_type);
     let out = placeBearerToken(request, token.access_token, this.tokenPlacement);

@@ -1,4 +1,9 @@
-import { type HttpRequest, InsecureTransportError, InvalidArgumentError } from '@x/core';
+import {
+  type HttpRequest,
+  InsecureTransportError,
+  InvalidArgumentError,
+  OAuth2Token,
+} from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { OAuth2Auth, OAuth2Client, placeBearerToken } from '../src/index.js';
 import { get, transport } from './support.js';
@@ -98,6 +103,17 @@ describe('OAuth2Client.authorize placement and transport security', () => {
     ).rejects.toBeInstanceOf(InsecureTransportError);
     const ok = await client('header', true).authorize(get('http://127.0.0.1:8080/'));
     expect(ok.headers.get('authorization')).toBe('Bearer tok');
+  });
+
+  it("uses a subclass's own ensureActiveToken, and takes `token_type` in any case", async () => {
+    class SharedCache extends OAuth2Client {
+      override async ensureActiveToken(): Promise<OAuth2Token> {
+        return OAuth2Token.from({ access_token: 'from-cache', token_type: 'BEARER' });
+      }
+    }
+    const c = new SharedCache({ clientId: 'app', transport });
+    const out = await c.authorize(get('https://api.example.com/'));
+    expect(out.headers.get('authorization')).toBe('Bearer from-cache');
   });
 
   it('refuses a non-bearer token type', async () => {
