@@ -37,6 +37,12 @@ export interface Group {
    * ratio can be trusted, for targets near 1.0×.
    */
   interval?: boolean;
+  /**
+   * Print, for each task, the time per call it takes beyond the baseline's
+   * (`+1.20 µs`): for groups whose baseline is nearly free (a stubbed HTTP
+   * stack), where that difference, not the ratio, is the result.
+   */
+  extraTime?: boolean;
   /** Runs once before the rounds (when the group is selected): warm caches, check outputs agree. */
   setup?: () => Promise<void> | void;
   /** Runs once after the rounds: close sessions, servers. */
@@ -217,10 +223,12 @@ export function printTable(group: Group, rows: Row[]): void {
   const reference = group.reference;
   const refRow = reference && rows.find((r) => r.task === reference.task);
   const refHeader = reference ? `  vs ${reference.label}` : '';
+  const base = rows.find((r) => r.baseline);
+  const extraHeader = group.extraTime ? '  per call beyond the baseline' : '';
   const ratioWidth = group.interval ? 24 : 16;
   console.log(`\n${group.title}`);
   console.log(
-    `  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(ratioWidth)}${refHeader}`,
+    `  ${'task'.padEnd(width)}  ${'ops/s'.padStart(10)}  ${'ratio'.padEnd(ratioWidth)}${refHeader}${extraHeader}`,
   );
   for (const row of rows) {
     const ratio = row.baseline
@@ -230,8 +238,13 @@ export function printTable(group: Group, rows: Row[]): void {
     if (refRow && group.interval && row !== refRow) {
       vsRef += range(pairedRatios(row.roundOps, refRow.roundOps));
     }
+    let extra = '';
+    if (group.extraTime && base && !row.baseline) {
+      const micros = 1e6 / row.opsPerSecond - 1e6 / base.opsPerSecond;
+      extra = `  ${micros >= 0 ? '+' : '−'}${Math.abs(micros).toFixed(2)} µs`;
+    }
     console.log(
-      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(ratioWidth)}${vsRef}`,
+      `  ${row.task.padEnd(width)}  ${Math.round(row.opsPerSecond).toString().padStart(10)}  ${ratio.padEnd(ratioWidth)}${vsRef}${extra}`,
     );
   }
   if (group.interval) console.log('  (lo–hi): the lowest and highest per-round ratio');

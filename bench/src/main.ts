@@ -16,6 +16,7 @@ import {
 import { startLoopbackServer } from './loopback-server.js';
 import { loadLine, machineLine } from './machine.js';
 import { adapterGroups } from './suites/adapters.js';
+import { inProcessGroups } from './suites/in-process.js';
 import { oauth1SigningGroups } from './suites/oauth1-signing.js';
 import { oauth2RefreshGroups } from './suites/oauth2-refresh.js';
 import { oauth2SessionGroups } from './suites/oauth2-session.js';
@@ -28,6 +29,7 @@ const tokenServer = await startTokenServer();
 try {
   const groups: AnyGroup[] = [
     ...adapterGroups(server),
+    ...inProcessGroups(),
     ...oauth1SigningGroups(),
     ...oauth2SessionGroups(server),
     ...oauth2RefreshGroups(server, tokenServer),
