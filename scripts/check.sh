@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 pnpm install --frozen-lockfile
 pnpm run lint
+node scripts/check-turbo-graph.mjs
 pnpm exec turbo run typecheck build --output-logs=errors-only
 
 # The example app's browser test drives Debian's Chromium (never a downloaded
