@@ -88,21 +88,8 @@ export async function startServer(initial?: Handler): Promise<TestServer> {
   };
 }
 
-/** Answers with a JSON body. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
+/** Answers with a JSON body (the one of @x/testing, for the tests that import it from here). */
+export { sendJson } from '@x/testing';
 
 /** Answers with a raw body. */
 export function sendRaw(

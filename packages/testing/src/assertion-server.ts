@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject, verify } from 'node:crypto';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '@x/core';
-import { type RecordedRequest, startHttpServer, type TestServer } from './servers.js';
+import { type RecordedRequest, sendJson, startHttpServer, type TestServer } from './servers.js';
 
 /**
  * A loopback JWT-bearer token endpoint (RFC 7523 2.1) at `/token` that
@@ -152,16 +152,12 @@ export async function startAssertionServer(options: {
   let behaviour: Behaviour = { kind: 'token' };
   const calls: TokenCall[] = [];
   const issued: string[] = [];
-  const json = (res: ServerResponse, status: number, body: unknown): void =>
-    void res
-      .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-      .end(JSON.stringify(body));
 
   const http: TestServer = await startHttpServer(async (request, res) => {
     if (request.url !== '/token') {
       const ok =
         request.url === '/resource' && request.headers.authorization === `Bearer ${issued.at(-1)}`;
-      if (ok) return json(res, 200, { token: issued.at(-1) });
+      if (ok) return sendJson(res, 200, { token: issued.at(-1) });
       res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' });
       return void res.end();
     }
@@ -175,7 +171,7 @@ export async function startAssertionServer(options: {
     if (server.delay > 0) await new Promise((resolve) => setTimeout(resolve, server.delay));
     if (gate !== undefined) await gate.promise;
     if (params.get('grant_type') !== JWT_BEARER) {
-      return json(res, 400, { error: 'unsupported_grant_type' });
+      return sendJson(res, 400, { error: 'unsupported_grant_type' });
     }
     try {
       const verified = verifyAssertion(params.get('assertion') ?? '', options.publicKey, {
@@ -187,12 +183,13 @@ export async function startAssertionServer(options: {
       call.header = verified.header;
     } catch (error) {
       if (!(error instanceof InvalidJwt)) throw error;
-      return json(res, 400, { error: 'invalid_grant', error_description: error.message });
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: error.message });
     }
-    if (behaviour.kind === 'error') return json(res, behaviour.status, { error: behaviour.error });
+    if (behaviour.kind === 'error')
+      return sendJson(res, behaviour.status, { error: behaviour.error });
     const accessToken = `at-${issued.length + 1}`;
     issued.push(accessToken);
-    json(res, 200, {
+    sendJson(res, 200, {
       access_token: accessToken,
       token_type: 'Bearer',
       expires_in: behaviour.expiresIn ?? 3600,

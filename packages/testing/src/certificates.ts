@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
+import { sendJson } from './servers.js';
 
 /**
  * A test PKI generated in the test run with the `openssl` CLI (EC P-256,
@@ -394,16 +395,6 @@ export interface MtlsProvider {
   close(): Promise<void>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: object = {}): void {
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
-
 /** The registered client a token request authenticates as (RFC 8705 2.1, 2.2), or an error. */
 function authenticate(
   request: MtlsRequest,
@@ -453,23 +444,23 @@ export async function startMtlsProvider(
           grant !== 'client_credentials' &&
           grant !== 'urn:ietf:params:oauth:grant-type:jwt-bearer'
         ) {
-          return json(res, 400, { error: 'unsupported_grant_type' });
+          return sendJson(res, 400, { error: 'unsupported_grant_type' });
         }
         const client = authenticate(request, form, clients);
         if (typeof client === 'string') {
-          return json(res, 401, { error: 'invalid_client', error_description: client });
+          return sendJson(res, 401, { error: 'invalid_client', error_description: client });
         }
         const bound = request.certificate?.thumbprint as string;
         next += 1;
         const token = `bound-at-${next}`;
         issued.set(token, bound);
-        return json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
+        return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
       }
       if (path === '/introspect' && request.method === 'POST') {
         const client = authenticate(request, form, clients);
-        if (typeof client === 'string') return json(res, 401, { error: 'invalid_client' });
+        if (typeof client === 'string') return sendJson(res, 401, { error: 'invalid_client' });
         const bound = issued.get(form.get('token') ?? '');
-        return json(
+        return sendJson(
           res,
           200,
           bound ? { active: true, cnf: { 'x5t#S256': bound } } : { active: false },
@@ -479,7 +470,7 @@ export async function startMtlsProvider(
         const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
         const bound = issued.get(token);
         if (bound === undefined || bound !== request.certificate?.thumbprint) {
-          return json(
+          return sendJson(
             res,
             401,
             { error: 'invalid_token' },
@@ -488,7 +479,7 @@ export async function startMtlsProvider(
             },
           );
         }
-        return json(res, 200, { subject: request.certificate.subject });
+        return sendJson(res, 200, { subject: request.certificate.subject });
       }
       if (path === '/redirect') {
         return void res.writeHead(302, { location: `${otherOrigin}/landing` }).end();
@@ -501,7 +492,7 @@ export async function startMtlsProvider(
   const other = await startMtlsServer(
     (request, res) => {
       if (request.url === '/landing') return void res.end('landing');
-      json(res, 400, { error: 'invalid_request', error_description: 'not the mTLS endpoint' });
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'not the mTLS endpoint' });
     },
     { ...pki.server, ca: pki.ca.cert, requireCertificate: false, maxVersion: 'TLSv1.2' },
   );

@@ -13,6 +13,22 @@ import type { AddressInfo, Socket } from 'node:net';
  * recorded, and a `close()` that ends every connection.
  */
 
+/** Answers with a JSON body, not to be cached (as token endpoints answer, RFC 6749 5.1). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      ...headers,
+    })
+    .end(JSON.stringify(body));
+}
+
 /** A request as the server saw it, body read in full. */
 export interface RecordedRequest {
   method: string;
