@@ -355,7 +355,9 @@ describe('startAuthorizationServer', () => {
   });
 
   it('lets access tokens expire after accessTokenTTL', async () => {
-    const short = await startAuthorizationServer({ accessTokenTTL: 1 });
+    // 2 s, not 1: expiry is in whole seconds from a truncated `iat`, so a 1 s token issued
+    // late in a second can be dead before a busy machine asks about it.
+    const short = await startAuthorizationServer({ accessTokenTTL: 2 });
     try {
       const client = short.findClient('client_secret_basic');
       const cc = await post(
@@ -363,11 +365,11 @@ describe('startAuthorizationServer', () => {
         { grant_type: 'client_credentials' },
         basic(client),
       );
-      expect(cc.body.expires_in).toBe(1);
+      expect(cc.body.expires_in).toBe(2);
       const token = cc.body.access_token as string;
       const check = () => post(short.endpoints.introspection, { token }, basic(client));
       expect((await check()).body.active).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       expect((await check()).body.active).toBe(false);
     } finally {
       await short.close();
