@@ -7,6 +7,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   InvalidArgumentError,
+  NO_RETRY,
   type OAuth2Token,
   type OAuth2TokenFields,
   systemClock,
@@ -280,12 +281,21 @@ export class AssertionClient implements Authenticator {
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
    * @example if (await client.retry(request, response)) response = await send(await client.authorize(request))
    */
-  async retry(
+  retry(
     request: HttpRequest,
     response: Pick<HttpResponse, 'status' | 'headers'>,
     options: AuthorizeOptions = {},
   ): Promise<boolean> {
-    if (response.status !== 401) return false;
+    // Asked after every response: most are not 401s, and need no async function.
+    if (response.status !== 401) return NO_RETRY;
+    return this.#retryAfter401(request, response, options);
+  }
+
+  async #retryAfter401(
+    request: HttpRequest,
+    response: Pick<HttpResponse, 'status' | 'headers'>,
+    options: AuthorizeOptions,
+  ): Promise<boolean> {
     if (bearerChallengeError(response)?.error !== 'invalid_token') return false;
     const current = this.#client.token;
     const sent = this.#authorizedWith.get(request) ?? placedAccessToken(request);

@@ -8,6 +8,7 @@ import {
   type HttpRequest,
   type InFlight,
   MAX_REDIRECTS,
+  NO_RETRY,
   type ResponseHead,
   shouldRetry,
 } from '@x/core';
@@ -261,7 +262,8 @@ export function attach(
       });
       const { response, error } = result.response;
       const again = { replayable: replayable && !call.retried, signal }; // a retry is never retried
-      if (await shouldRetry(authenticator, result, head(result.response), again)) {
+      const decision = shouldRetry(authenticator, result, head(result.response), again);
+      if (decision !== NO_RETRY && (await decision)) {
         return await instance.request(withState(call.saved, RETRY));
       }
       if (error) throw error;

@@ -1,4 +1,10 @@
-import { type Authenticator, InFlight, InvalidArgumentError, type Transport } from '@x/core';
+import {
+  type Authenticator,
+  InFlight,
+  InvalidArgumentError,
+  NO_RETRY,
+  type Transport,
+} from '@x/core';
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { type AttachOptions, attach } from './attach.js';
 import { createTransport } from './transport.js';
@@ -90,7 +96,7 @@ export class Session {
       authorize: (request, o) =>
         this.authenticator?.authorize(request, o) ?? Promise.resolve(request),
       retry: (request, response, o) =>
-        this.authenticator?.retry?.(request, response, o) ?? Promise.resolve(false),
+        this.authenticator?.retry?.(request, response, o) ?? NO_RETRY,
     };
     // Until close() the authenticator's request interceptor also refuses requests of a
     // closed session (every interceptor is a step of every request); close() swaps them

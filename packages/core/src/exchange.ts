@@ -1,4 +1,4 @@
-import { InvalidArgumentError, TransportError } from './errors.js';
+import { TransportError } from './errors.js';
 import { type Authenticator, cloneRequest, type HttpRequest } from './http.js';
 import {
   MAX_REDIRECTS,
@@ -58,22 +58,6 @@ export interface ExchangeOptions<R> {
   signal?: AbortSignal | undefined;
   /** The first hop was already authorized and sent by the adapter's stack (axios interceptors). */
   sent?: ExchangeResult<R> | undefined;
-}
-
-/**
- * The absolute URL of a user request: resolved against `location` where
- * there is one (browsers), required to be absolute elsewhere.
- *
- * @throws InvalidArgumentError when it cannot be resolved.
- * @example absoluteUrl('https://api.example.com/a/../b') // 'https://api.example.com/b'
- */
-export function absoluteUrl(url: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  try {
-    return new URL(url, base).href;
-  } catch {
-    throw new InvalidArgumentError('request URL is not absolute');
-  }
 }
 
 /**
@@ -160,12 +144,24 @@ async function followRedirects<R>(
 }
 
 /**
+ * What `retry` resolves to for the responses it does not retry on, nearly
+ * all of them: a shared, already resolved `false`. Adapters recognise it and
+ * go on without waiting a turn for it (this is asked after every response);
+ * any other promise of `false` means the same, a microtask later.
+ *
+ * @example retry: (request, response) => (response.status === 401 ? renewAndRetry() : NO_RETRY)
+ */
+export const NO_RETRY: Promise<boolean> = Promise.resolve(false);
+
+/**
  * `true` when the exchange's final response should be retried once: the
  * credentials were attached to it, the body can be sent again, and
- * `authenticator.retry` says so (after any refresh it does).
+ * `authenticator.retry` says so (after any refresh it does). Resolves to
+ * {@link NO_RETRY} itself when the answer is that, so callers can skip the wait.
  *
  * @example
- * if (await shouldRetry(authenticator, result, head(result.response), { replayable: true })) ...
+ * const again = shouldRetry(authenticator, result, head(result.response), { replayable: true })
+ * if (again !== NO_RETRY && (await again)) ...
  */
 export function shouldRetry(
   authenticator: Authenticator | undefined,
@@ -178,10 +174,10 @@ export function shouldRetry(
     return NO_RETRY;
   }
   const answer: unknown = authenticator.retry(result.request, response, { signal: options.signal });
+  if (answer === NO_RETRY) return NO_RETRY;
   // A plain `true` or another thenable from an untyped authenticator counts too, as `await`
   // would have it.
   return (answer instanceof Promise ? answer : Promise.resolve(answer)).then(isTrue);
 }
 
-const NO_RETRY: Promise<boolean> = Promise.resolve(false);
 const isTrue = (value: unknown): boolean => value === true;

@@ -36,10 +36,10 @@ export {
   type TransportErrorCode,
 } from './errors.js';
 export {
-  absoluteUrl,
   type ExchangeOptions,
   type ExchangeResult,
   exchange,
+  NO_RETRY,
   type RedirectMode,
   type ResponseHead,
   shouldRetry,
@@ -74,6 +74,7 @@ export {
 } from './redirect.js';
 export { OAuth2Token, type OAuth2TokenFields } from './token.js';
 export {
+  absoluteUrl,
   addParamsToFragment,
   addParamsToUrl,
   getFragmentParams,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../src/errors.js';
-import { absoluteUrl, exchange, shouldRetry } from '../src/exchange.js';
+import { exchange, shouldRetry } from '../src/exchange.js';
 import { type Authenticator, cloneRequest, type HttpRequest } from '../src/http.js';
 
 /** A scripted "server": url -> [status, location?]; records what was sent. */
@@ -219,13 +219,5 @@ describe('shouldRetry', () => {
       retry: () => Promise.reject(boom),
     };
     await expect(shouldRetry(failing, result, response)).rejects.toBe(boom);
-  });
-});
-
-describe('absoluteUrl', () => {
-  it('normalizes absolute URLs and refuses relative ones (no location outside browsers)', () => {
-    expect(absoluteUrl('https://a.test/x/../y?q=1')).toBe('https://a.test/y?q=1');
-    expect(absoluteUrl(new URL('https://a.test'))).toBe('https://a.test/');
-    expect(() => absoluteUrl('/relative')).toThrow(/not absolute/);
   });
 });

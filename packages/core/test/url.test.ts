@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/errors.js';
 import {
+  absoluteUrl,
   addParamsToFragment,
   addParamsToUrl,
   getFragmentParams,
@@ -9,6 +10,76 @@ import {
   paramsToRecord,
   parseUrl,
 } from '../src/url.js';
+
+describe('absoluteUrl', () => {
+  it('normalizes absolute URLs and refuses relative ones (no location outside browsers)', () => {
+    expect(absoluteUrl('https://a.test/x/../y?q=1')).toBe('https://a.test/y?q=1');
+    expect(absoluteUrl(new URL('https://a.test'))).toBe('https://a.test/');
+    expect(() => absoluteUrl('/relative')).toThrow(InvalidArgumentError);
+    expect(() => absoluteUrl('/relative')).toThrow(/not absolute/);
+  });
+
+  it('normalizes URLs on the origin it saw last, as the parser would', () => {
+    expect(absoluteUrl('https://a.test/first')).toBe('https://a.test/first');
+    // Each would be wrong if the remembered origin let it through unparsed.
+    expect(absoluteUrl('https://a.test/x/../y')).toBe('https://a.test/y');
+    expect(absoluteUrl('https://a.test/./y')).toBe('https://a.test/y');
+    expect(absoluteUrl('https://a.test/../y')).toBe('https://a.test/y');
+    expect(absoluteUrl('https://a.test/x/%2e%2E/y')).toBe('https://a.test/y');
+    expect(absoluteUrl('https://a.test/a b?c d')).toBe('https://a.test/a%20b?c%20d');
+    expect(absoluteUrl("https://a.test/x?it's")).toBe('https://a.test/x?it%27s');
+    expect(absoluteUrl('https://a.test/x\\y')).toBe('https://a.test/x/y');
+    expect(absoluteUrl('https://a.test/x\ty')).toBe('https://a.test/xy');
+    expect(absoluteUrl('https://a.test/x#f g')).toBe('https://a.test/x#f%20g');
+    expect(absoluteUrl('https://a.test/x/..')).toBe('https://a.test/');
+    expect(absoluteUrl('https://a.test/x/.?q')).toBe('https://a.test/x/?q');
+  });
+
+  it('agrees with the URL parser on any string, whatever origin came before (property)', () => {
+    const origins = [
+      'https://a.test',
+      'http://127.0.0.1:8080',
+      'https://[::1]:8443',
+      'https://user:pw@a.test',
+      'HTTPS://A.test',
+      'https://a.test:443',
+    ];
+    // Dot segments and the characters the parser rewrites, often enough to meet in 16 tokens.
+    const tricky = fc.constantFrom(
+      '/',
+      '.',
+      '..',
+      '%2e',
+      '%2E',
+      '?',
+      '#',
+      "'",
+      '\\',
+      ' ',
+      '\t',
+      '%',
+    );
+    const plain = fc.constantFrom(...'aZ09-_~!$&*+,;=:@^|{}"<>`[]é');
+    // And strings of only what the shortcut may accept, to probe its dot-segment rule.
+    const accepted = fc.constantFrom('/', '.', '..', '?', 'a', '-', '~', '@', ':');
+    const rest = fc
+      .array(fc.oneof(fc.oneof(tricky, plain), accepted), { maxLength: 12 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...origins),
+        fc.constantFrom(...origins),
+        rest,
+        (seen, origin, path) => {
+          absoluteUrl(`${seen}/`); // whatever origin the shortcut remembers
+          const url = `${origin}/${path}`;
+          expect(absoluteUrl(url)).toBe(new URL(url).href);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('parseUrl', () => {
   it('parses absolute URLs and copies URL objects', () => {

@@ -7,6 +7,7 @@ import {
   exchange,
   type HttpRequest,
   type InFlight,
+  NO_RETRY,
   type RedirectMode,
   shouldRetry,
 } from '@x/core';
@@ -74,13 +75,20 @@ class FetchExchange implements ExchangeOptions<Response> {
   }
 }
 
+/** {@link AuthFetch} taking a method that replaces `init.method` (`Session.get` and the like). */
+export type MethodFetch = (
+  input: string | URL | Request,
+  init?: RequestInit,
+  method?: string,
+) => Promise<Response>;
+
 /** The authorizing fetch; the authenticator is looked up per call (internal, used by Session). */
 export function authorizingFetch(
   authenticator: () => Authenticator | undefined,
   options: AuthFetchOptions,
   inFlight?: InFlight,
-): AuthFetch {
-  const authFetch: AuthFetch = async (input, init = {}) => {
+): MethodFetch {
+  const authFetch: MethodFetch = async (input, init = {}, methodOverride) => {
     const req = isRequest(input) ? input : undefined;
     // Like fetch itself, no timeout unless asked for (the transport's token calls default to 30 s).
     const call = callSignal({
@@ -95,7 +103,7 @@ export function authorizingFetch(
       if (body.contentType !== undefined && !headers.has('content-type')) {
         headers.set('content-type', body.contentType);
       }
-      const method = (init.method ?? req?.method ?? 'GET').toUpperCase();
+      const method = (methodOverride ?? init.method ?? req?.method ?? 'GET').toUpperCase();
       const url = absoluteUrl(req?.url ?? (input as string | URL));
       const request: HttpRequest = { method, url, headers, body: body.text };
       if (body.opaque) request.opaqueBody = true;
@@ -110,11 +118,8 @@ export function authorizingFetch(
       const result = await exchange(attempt);
       // Skip the retry check (and its promise) when the authenticator cannot say yes.
       if (auth?.retry === undefined) return result.response;
-      if (
-        !(await shouldRetry(auth, result, result.response, { replayable, signal: call.signal }))
-      ) {
-        return result.response;
-      }
+      const again = shouldRetry(auth, result, result.response, { replayable, signal: call.signal });
+      if (again === NO_RETRY || !(await again)) return result.response;
       await discard(result.response);
       return (await exchange(attempt)).response;
     } catch (error) {
@@ -123,7 +128,7 @@ export function authorizingFetch(
   };
   // A session's calls race its closing instead of carrying a signal (see InFlight).
   if (inFlight === undefined) return authFetch;
-  return (input, init) => inFlight.run(() => authFetch(input, init), discard);
+  return (input, init, method) => inFlight.run(() => authFetch(input, init, method), discard);
 }
 
 /**

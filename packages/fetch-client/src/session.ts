@@ -1,5 +1,5 @@
 import { type Authenticator, InFlight, type Transport } from '@x/core';
-import { type AuthFetch, type AuthFetchOptions, authorizingFetch } from './auth-fetch.js';
+import { type AuthFetchOptions, authorizingFetch, type MethodFetch } from './auth-fetch.js';
 import { createTransport } from './transport.js';
 
 /** Options of {@link Session}. */
@@ -42,7 +42,7 @@ export class Session {
   /** A transport sharing the session's fetch, dispatcher, timeout and close, for token requests. */
   readonly transport: Transport;
   readonly #inFlight = new InFlight();
-  readonly #fetch: AuthFetch;
+  readonly #fetch: MethodFetch;
   readonly #dispatcher: { close?: unknown; destroy?: unknown } | undefined;
   #closing: Promise<void> | undefined;
 
@@ -65,9 +65,9 @@ export class Session {
   }
 
   /** `fetch` with `method` set. */
-  request(method: string, url: string | URL, init: RequestInit = {}): Promise<Response> {
-    // Not `{ ...init, method }`: V8 is slow to add a property after a spread (see send.ts).
-    return this.fetch(url, Object.assign({}, init, { method }));
+  request(method: string, url: string | URL, init?: RequestInit): Promise<Response> {
+    // The method goes alongside `init`, not into a copy of it: this runs per request.
+    return this.#fetch(url, init, method);
   }
 
   /** A GET request. */

@@ -104,4 +104,43 @@ describe('createAuthFetch', () => {
     expect(seen[2]).toBeInstanceOf(AbortSignal);
     expect(seen[2]?.aborted).toBe(false);
   });
+
+  it("hands fetch what differs from its defaults and the caller's other options, nothing more", async () => {
+    const seen: RequestInit[] = [];
+    const recording: typeof fetch = (input, init) => {
+      seen.push({ ...init });
+      return fetch(input, init);
+    };
+    const authFetch = createAuthFetch(staticBearer('t0k3n', { allowInsecureTransport: true }), {
+      fetch: recording,
+    });
+    await authFetch(`${api.url}plain`);
+    // Every member fetch finds costs it a WebIDL conversion per request, `undefined` ones too.
+    expect(Object.keys(seen[0] ?? {}).sort()).toEqual(['headers', 'redirect']);
+    expect(seen[0]?.redirect).toBe('manual');
+    const inherited = Object.assign(Object.create({ credentials: 'include' }), {
+      method: 'post',
+      body: 'a=1',
+      cache: 'no-store',
+      keepalive: false,
+      redirect: 'follow',
+      signal: null,
+    }) as RequestInit;
+    await authFetch(`${api.url}options`, inherited);
+    const sent = seen[1] ?? {};
+    expect(Object.keys(sent).sort()).toEqual([
+      'body',
+      'cache',
+      'headers',
+      'keepalive',
+      'method',
+      'redirect',
+    ]);
+    expect(sent).toMatchObject({
+      method: 'POST',
+      body: 'a=1',
+      cache: 'no-store',
+      redirect: 'manual',
+    });
+  });
 });

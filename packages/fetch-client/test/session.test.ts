@@ -54,6 +54,15 @@ describe('Session', () => {
     await session.close();
   });
 
+  it("request(method, …) overrides init's method, keeps the rest of init, and leaves init as it was", async () => {
+    const session = new TokenSession();
+    session.setToken('abc');
+    const init: RequestInit = { method: 'POST', headers: { 'x-test': '1' }, cache: 'no-store' };
+    expect(await (await session.put(api.url, init)).text()).toBe('PUT Bearer abc');
+    expect(init).toEqual({ method: 'POST', headers: { 'x-test': '1' }, cache: 'no-store' });
+    await session.close();
+  });
+
   it('close() aborts requests in flight and refuses later ones, idempotently', async () => {
     const silent = await startSilentServer();
     try {

@@ -12,6 +12,7 @@ import {
   InvalidResponseError,
   isFormContentType,
   MissingTokenError,
+  NO_RETRY,
   OAuth2Token,
   type OAuth2TokenFields,
   OAuthError,
@@ -68,9 +69,6 @@ import { type IntrospectionResponse, processIntrospectionResponse } from './rfc7
 import type { AuthorizationServerMetadata } from './rfc8414.js';
 import { isMtlsClientAuthMethod, mtlsEndpointAlias } from './rfc8705.js';
 import { SingleFlight } from './single-flight.js';
-
-/** `retry`'s answer for the responses that are not 401s (almost all of them). */
-const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
 /** The authorization request in progress, remembered for the callback. */
 interface PendingAuthorization {
@@ -198,8 +196,14 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
   readonly #authMethods = new ClientAuthRegistry();
   readonly #hooks = new ComplianceHookRegistry();
   readonly #flight = new SingleFlight<OAuth2Token>();
-  /** The token each authorized request was given, for `retry`. */
-  readonly #authorizedWith = new WeakMap<HttpRequest, OAuth2Token>();
+  /**
+   * The token of each request a `protectedRequest` hook returned, for
+   * `retry`: a hook may put the token where RFC 6750 does not. Other
+   * requests carry their token where `retry` reads it back, and are not
+   * remembered (a WeakMap entry per request costs about a microsecond on a
+   * busy connection: its key is new each time).
+   */
+  readonly #hookedWith = new WeakMap<HttpRequest, OAuth2Token>();
   #token: OAuth2Token | undefined;
   #pending: PendingAuthorization | undefined;
   #renewal: Renewal | undefined;
@@ -707,22 +711,29 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     assertBearerTokenType(token.token_type);
     let out = placeBearerToken(request, token.access_token, this.tokenPlacement);
     // Hot path: no extra await when no hook is registered, no second URL parse when unchanged.
-    if (this.#hooks.has('protectedRequest')) out = await this.#hooks.run('protectedRequest', out);
+    if (this.#hooks.has('protectedRequest')) {
+      out = await this.#hooks.run('protectedRequest', out);
+      this.#hookedWith.set(out, token);
+    }
     if (out.url !== request.url) assertSecureTransport(out.url, this.#security);
-    this.#authorizedWith.set(request, token);
-    this.#authorizedWith.set(out, token);
     return out;
   }
 
   /**
    * After a 401 with `WWW-Authenticate: Bearer error="invalid_token"`,
    * renews the token once and resolves `true` (send the request again). If
-   * another caller already replaced the token since this request was
-   * authorized, resolves `true` without renewing. Any other response —
-   * including 403 `insufficient_scope` — resolves `false`.
+   * the token `request` carried was already replaced by another caller,
+   * resolves `true` without renewing. Any other response — including 403
+   * `insufficient_scope` — resolves `false`.
    *
+   * @param request The request as sent, i.e. as `authorize` returned it: the
+   * token it carries tells whether someone renewed since. (Given the request
+   * from before `authorize`, it renews; concurrent renewals are still one.)
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
-   * @example if (await client.retry(request, response)) response = await send(await client.authorize(request))
+   * @example
+   * const sent = await client.authorize(request)
+   * let response = await send(sent)
+   * if (await client.retry(sent, response)) response = await send(await client.authorize(request))
    */
   retry(
     request: HttpRequest,
@@ -730,7 +741,7 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     options: AuthorizeOptions = {},
   ): Promise<boolean> {
     // Asked after every response: most are not 401s, and need no async function.
-    if (response.status !== 401) return RESOLVED_FALSE;
+    if (response.status !== 401) return NO_RETRY;
     return this.#retryAfter401(request, response, options);
   }
 
@@ -748,11 +759,15 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
     return true;
   }
 
-  /** `true` when `request` was authorized with a token other than `current`. */
+  /**
+   * `true` when `request` carried a token other than `current`. A request
+   * carrying none (the one given to `authorize` rather than the one it
+   * returned) cannot tell: `false`, and the caller renews.
+   */
   #replacedSince(request: HttpRequest, current: OAuth2Token): boolean {
-    const used = this.#authorizedWith.get(request);
-    if (used !== undefined) return used !== current;
-    const sent = placedAccessToken(request); // a request authorized elsewhere, e.g. by a copy
+    const hooked = this.#hookedWith.get(request);
+    if (hooked !== undefined) return hooked !== current;
+    const sent = placedAccessToken(request);
     return sent !== undefined && sent !== current.access_token;
   }
 

@@ -78,10 +78,53 @@ describe('retry()', () => {
 
   it('when another caller already replaced the token, says retry without refreshing again', async () => {
     const c = client();
+    const a = await c.authorize(get('https://api.example.com/a'));
+    const b = await c.authorize(get('https://api.example.com/b'));
+    expect(await c.retry(a, INVALID)).toBe(true);
+    expect(await c.retry(b, INVALID)).toBe(true);
+    expect(as.requests).toHaveLength(1);
+  });
+
+  it('given the request from before authorize (it carries no token), renews', async () => {
+    const c = client();
     const a = get('https://api.example.com/a');
     const b = get('https://api.example.com/b');
     await c.authorize(a);
     await c.authorize(b);
+    expect(await c.retry(a, INVALID)).toBe(true);
+    expect(await c.retry(b, INVALID)).toBe(true); // cannot tell b's token was replaced
+    expect(as.requests).toHaveLength(2);
+    expect(Reflect.ownKeys(a).sort()).toEqual(['headers', 'method', 'url']); // left as it was
+  });
+
+  it('knows which token the authorized requests carried, wherever it was placed', async () => {
+    for (const tokenPlacement of ['header', 'uri', 'body'] as const) {
+      as.requests.length = 0;
+      const c = client({ tokenPlacement });
+      const post = { ...get('https://api.example.com/a'), method: 'POST' };
+      const a = await c.authorize(post);
+      const b = await c.authorize(post);
+      expect(await c.retry(a, INVALID)).toBe(true);
+      expect(await c.retry(b, INVALID)).toBe(true); // b carried the replaced token
+      expect(as.requests).toHaveLength(1);
+      const fresh = await c.authorize(post);
+      expect(await c.retry(fresh, INVALID)).toBe(true); // the current token was rejected
+      expect(as.requests).toHaveLength(2);
+    }
+  });
+
+  it('knows the token of a request a protectedRequest hook rewrote', async () => {
+    const c = client();
+    // A provider that wants the token in its own header (the hook moves it).
+    c.registerComplianceHook('protectedRequest', (request) => {
+      const headers = new Headers(request.headers);
+      headers.set('x-api-token', headers.get('authorization')?.slice(7) ?? '');
+      headers.delete('authorization');
+      return { ...request, headers };
+    });
+    const a = await c.authorize(get('https://api.example.com/a'));
+    const b = await c.authorize(get('https://api.example.com/b'));
+    expect(a.headers.has('authorization')).toBe(false);
     expect(await c.retry(a, INVALID)).toBe(true);
     expect(await c.retry(b, INVALID)).toBe(true);
     expect(as.requests).toHaveLength(1);
