@@ -43,6 +43,17 @@ export interface Group {
    * stack), where that difference, not the ratio, is the result.
    */
   extraTime?: boolean;
+  /**
+   * Time every call, the tasks taking turns call by call (a fresh random
+   * order each cycle), and estimate each task's cost per call as the
+   * baseline's plus the trimmed mean of its difference to the baseline call
+   * of the same cycle. For round trips (tens of µs and up), where the
+   * machine's speed changes within one 10 ms slice and a GC pause or a late
+   * wake-up adds a millisecond to one call: the calls of a cycle are
+   * microseconds apart, so they share the machine's state, and the rare
+   * stalls are trimmed from both tails (see {@link TRIM}).
+   */
+  paired?: boolean;
   /** Runs once before the rounds (when the group is selected): warm caches, check outputs agree. */
   setup?: () => Promise<void> | void;
   /** Runs once after the rounds: close sessions, servers. */
@@ -110,6 +121,7 @@ const pairedRatios = (ops: number[], base: number[]): number[] =>
 
 /** Runs a group and returns one row per task, the baseline first. */
 export async function runGroup(group: Group): Promise<Row[]> {
+  if (group.paired) return runPairedGroup(group);
   const tasks = [group.baseline, ...group.candidates];
   const samples = new Map<Task, Sample[]>(tasks.map((t) => [t, []]));
   await group.setup?.();
@@ -211,6 +223,89 @@ async function runRounds(group: Group, samples: Map<Task, Sample[]>): Promise<vo
   }
 }
 
+/**
+ * The share of paired differences dropped from each tail. Rare stalls (a
+ * scavenge, a vCPU descheduled, a late wake-up) add up to milliseconds to
+ * one call in a few hundred; they land on whichever task was running, and
+ * left in they dominate the mean. GC that a task causes is part of its cost,
+ * but a scavenge every few hundred requests is under 0.2 µs per request
+ * here, below what the table shows.
+ */
+const TRIM = 0.05;
+
+/** The mean of `values` without the lowest and highest {@link TRIM} of them. */
+function trimmedMean(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * TRIM);
+  let sum = 0;
+  for (let i = cut; i < sorted.length - cut; i++) sum += sorted[i] as number;
+  return sum / (sorted.length - 2 * cut);
+}
+
+/** Per-call times (ms) of each task in one round, cycle by cycle (index = cycle). */
+type PairedRound = Map<Task, number[]>;
+
+/** Per-call ms of each task, from the baseline's trimmed mean and the trimmed paired differences. */
+function pairedCosts(round: PairedRound[], tasks: Task[], baseline: Task): Map<Task, number> {
+  const base = round.flatMap((r) => r.get(baseline) ?? []);
+  const baseMs = trimmedMean(base);
+  const costs = new Map<Task, number>();
+  for (const task of tasks) {
+    const diffs = round.flatMap((r) => {
+      const own = r.get(task) ?? [];
+      const ref = r.get(baseline) ?? [];
+      return own.map((ms, cycle) => ms - (ref[cycle] ?? Number.NaN));
+    });
+    costs.set(task, task === baseline ? baseMs : baseMs + trimmedMean(diffs));
+  }
+  return costs;
+}
+
+/** {@link runGroup} for a {@link Group.paired} group. */
+async function runPairedGroup(group: Group): Promise<Row[]> {
+  const tasks = [group.baseline, ...group.candidates];
+  const rounds: PairedRound[] = [];
+  await group.setup?.();
+  try {
+    const plans: Plan[] = [];
+    for (const task of tasks) plans.push(await plan(task));
+    // As many cycles as fill `time` per task, from the warm per-call time of the slowest.
+    const perCall = Math.max(...plans.map((p) => SLICE_MS / p.batch));
+    const cycles = Math.max(1, Math.round((group.time ?? 600) / perCall));
+    for (let round = 0; round < (group.rounds ?? 5); round++) {
+      const times: PairedRound = new Map(tasks.map((t) => [t, []]));
+      for (let cycle = 0; cycle < cycles; cycle++) {
+        for (const p of shuffled(plans)) {
+          const start = performance.now();
+          if (p.isAsync) await p.task.fn();
+          else p.task.fn();
+          times.get(p.task)?.push(performance.now() - start);
+        }
+      }
+      rounds.push(times);
+    }
+  } finally {
+    await group.teardown?.();
+  }
+  const whole = pairedCosts(rounds, tasks, group.baseline);
+  const perRound = rounds.map((r) => pairedCosts([r], tasks, group.baseline));
+  const baseMs = whole.get(group.baseline) ?? Number.NaN;
+  return tasks.map((task) => {
+    const ms = whole.get(task) ?? Number.NaN;
+    const roundOps = perRound.map((costs) => 1000 / (costs.get(task) ?? Number.NaN));
+    const baseRounds = perRound.map((costs) => 1000 / (costs.get(group.baseline) ?? Number.NaN));
+    return {
+      group: group.title,
+      task: task.name,
+      opsPerSecond: 1000 / ms,
+      ratio: baseMs / ms,
+      baseline: task === group.baseline,
+      roundRatios: pairedRatios(roundOps, baseRounds),
+      roundOps,
+    };
+  });
+}
+
 /** ` (lo–hi)`: the lowest and highest of per-round ratios. */
 function range(ratios: number[]): string {
   if (ratios.length === 0) return '';
@@ -248,6 +343,11 @@ export function printTable(group: Group, rows: Row[]): void {
     );
   }
   if (group.interval) console.log('  (lo–hi): the lowest and highest per-round ratio');
+  if (group.paired) {
+    console.log(
+      `  paired: calls in turns, cost = baseline + mean difference per turn (${TRIM * 100} % of each tail trimmed)`,
+    );
+  }
   if (group.note) console.log(`  ${group.note}`);
 }
 

@@ -5,10 +5,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
- * How long groups measuring round trips to this server run: loopback round
- * trips are noisy, so 8 s per task, with each round's ratio range printed.
+ * How groups measuring round trips to this server run: call by call in
+ * turns (`paired`), 8 s per task, with each round's ratio range printed.
  */
-export const LOOPBACK_RUN = { rounds: 8, time: 1000, interval: true } as const;
+export const LOOPBACK_RUN = { rounds: 8, time: 1000, interval: true, paired: true } as const;
 
 export interface LoopbackServer {
   url: string;
