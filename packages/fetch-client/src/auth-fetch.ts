@@ -4,10 +4,12 @@ import {
   callSignal,
   classifyBody,
   type ExchangeOptions,
+  type ExchangeResult,
   exchange,
   type HttpRequest,
   type InFlight,
   NO_RETRY,
+  REDIRECT_STATUSES,
   type RedirectMode,
   shouldRetry,
 } from '@x/core';
@@ -26,8 +28,9 @@ const isRequest = (input: unknown): input is Request =>
   typeof input === 'object' && input !== null && !(input instanceof URL) && 'method' in input;
 
 /**
- * The exchange of one call. `send` is a method rather than a closure so a
- * call allocates one object here: this runs for every request a user sends.
+ * The exchange of a call that got a redirect or is retried (the first hop
+ * of every call is sent by the authorizing fetch itself). `send` is a method
+ * rather than a closure, so such a call allocates one object here.
  */
 class FetchExchange implements ExchangeOptions<Response> {
   readonly request: HttpRequest;
@@ -36,6 +39,7 @@ class FetchExchange implements ExchangeOptions<Response> {
   readonly maxRedirects: number | undefined;
   readonly replayable: boolean;
   readonly signal: AbortSignal | undefined;
+  readonly sent: ExchangeResult<Response> | undefined;
   readonly #options: FetchClientOptions;
   /** The body as the user gave it, sent unchanged when it is opaque (FormData, a stream). */
   readonly #raw: BodyInit | null;
@@ -47,7 +51,7 @@ class FetchExchange implements ExchangeOptions<Response> {
     raw: BodyInit | null,
     exchange: Pick<
       ExchangeOptions<Response>,
-      'request' | 'authenticator' | 'replayable' | 'signal'
+      'request' | 'authenticator' | 'replayable' | 'signal' | 'sent'
     >,
   ) {
     this.request = exchange.request;
@@ -56,6 +60,7 @@ class FetchExchange implements ExchangeOptions<Response> {
     this.maxRedirects = options.maxRedirects;
     this.replayable = exchange.replayable !== false;
     this.signal = exchange.signal;
+    this.sent = exchange.sent;
     this.#options = options;
     this.#raw = raw;
     this.#init = init;
@@ -109,19 +114,27 @@ export function authorizingFetch(
       if (body.opaque) request.opaqueBody = true;
       const auth = authenticator();
       const { replayable } = body;
-      const attempt = new FetchExchange(options, init, raw, {
-        request,
-        authenticator: auth,
-        replayable,
-        signal: call.signal,
-      });
-      const result = await exchange(attempt);
+      const { signal } = call;
+      // The first hop is sent here, not by `exchange` (as axios's interceptors send theirs):
+      // most calls end with it, and then allocate nothing for redirects or a retry.
+      const sent = auth === undefined ? request : await auth.authorize(request, { signal });
+      const response = await send(options, sent, sent.opaqueBody ? raw : sent.body, init, signal);
+      let result: ExchangeResult<Response> = {
+        request: sent,
+        response,
+        authorized: auth !== undefined,
+      };
+      if (init.redirect !== 'manual' && REDIRECT_STATUSES.has(response.status)) {
+        const from = { request, authenticator: auth, replayable, signal, sent: result };
+        result = await exchange(new FetchExchange(options, init, raw, from));
+      }
       // Skip the retry check (and its promise) when the authenticator cannot say yes.
       if (auth?.retry === undefined) return result.response;
-      const again = shouldRetry(auth, result, result.response, { replayable, signal: call.signal });
+      const again = shouldRetry(auth, result, result.response, { replayable, signal });
       if (again === NO_RETRY || !(await again)) return result.response;
       await discard(result.response);
-      return (await exchange(attempt)).response;
+      const retried = { request, authenticator: auth, replayable, signal, sent: undefined };
+      return (await exchange(new FetchExchange(options, init, raw, retried))).response;
     } catch (error) {
       throw call.error(error);
     }
