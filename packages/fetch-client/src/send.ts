@@ -32,9 +32,9 @@ const DECIDED: Readonly<Record<string, true>> = {
  *
  * Only what differs from fetch's defaults is passed: every member `fetch`
  * finds in `init` goes through its WebIDL conversion and checks, and
- * `method: 'GET'`, `body: null` and `signal: undefined` each cost it time per
- * request (about half a microsecond each over loopback, measured against a
- * bare `fetch`; see CONTRIBUTING "Benchmarks").
+ * `method: 'GET'` or `body: null` costs it about half a microsecond per
+ * request over loopback (measured against a bare `fetch`; see CONTRIBUTING
+ * "Benchmarks").
  */
 export function send(
   options: FetchClientOptions,
