@@ -153,8 +153,13 @@ export class AssertionClient implements Authenticator {
   readonly #client: OAuth2Client;
   readonly #updateToken: UpdateToken | undefined;
   readonly #flight = new SingleFlight<OAuth2Token>();
-  /** The access token each authorized request was given, for `retry`. */
-  readonly #authorizedWith = new WeakMap<HttpRequest, string>();
+  /**
+   * The access token of each request a `protectedRequest` hook returned, for
+   * `retry` (a hook may move it where RFC 6750 does not put it); other
+   * requests are read, not remembered, as `OAuth2Client` does.
+   */
+  readonly #hookedWith = new WeakMap<HttpRequest, string>();
+  #protectedHooks = false;
 
   constructor(options: AssertionClientOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -222,6 +227,7 @@ export class AssertionClient implements Authenticator {
    */
   registerComplianceHook<T extends ComplianceHookType>(type: T, hook: ComplianceHook<T>): void {
     this.#client.registerComplianceHook(type, hook);
+    if (type === 'protectedRequest') this.#protectedHooks = true;
   }
 
   /**
@@ -266,9 +272,7 @@ export class AssertionClient implements Authenticator {
     checkSecureTransport(request.url, this.#security); // before fetching a token for it
     const token = await this.ensureActiveToken(options);
     const out = await this.#client.authorize(request, options);
-    const placed = placedAccessToken(out) ?? token.access_token;
-    this.#authorizedWith.set(request, placed);
-    this.#authorizedWith.set(out, placed);
+    if (this.#protectedHooks) this.#hookedWith.set(out, token.access_token);
     return out;
   }
 
@@ -278,8 +282,14 @@ export class AssertionClient implements Authenticator {
    * replaced the token this request carried) and resolves `true`: send the
    * request again. Any other response resolves `false`.
    *
+   * @param request The request as sent, i.e. as `authorize` returned it: the
+   * token it carries tells whether someone replaced it since. (Given the
+   * request from before `authorize`, it fetches; concurrent fetches are one.)
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
-   * @example if (await client.retry(request, response)) response = await send(await client.authorize(request))
+   * @example
+   * const sent = await client.authorize(request)
+   * let response = await send(sent)
+   * if (await client.retry(sent, response)) response = await send(await client.authorize(request))
    */
   retry(
     request: HttpRequest,
@@ -298,7 +308,7 @@ export class AssertionClient implements Authenticator {
   ): Promise<boolean> {
     if (bearerChallengeError(response)?.error !== 'invalid_token') return false;
     const current = this.#client.token;
-    const sent = this.#authorizedWith.get(request) ?? placedAccessToken(request);
+    const sent = this.#hookedWith.get(request) ?? placedAccessToken(request);
     if (current !== undefined && sent !== undefined && sent !== current.access_token) return true;
     await this.fetchToken(options);
     return true;

@@ -236,6 +236,38 @@ describe('retry after 401', () => {
     expect(server.calls).toHaveLength(2);
   });
 
+  it('knows the token of a request a protectedRequest hook rewrote', async () => {
+    const client = newClient();
+    client.registerComplianceHook('protectedRequest', (request) => {
+      const headers = new Headers(request.headers);
+      headers.set('x-api-token', headers.get('authorization')?.slice(7) ?? '');
+      headers.delete('authorization');
+      return { ...request, headers };
+    });
+    const stale = await client.authorize(get(`${server.origin}/resource`));
+    expect(stale.headers.has('authorization')).toBe(false);
+    await client.fetchToken();
+    const response = {
+      status: 401,
+      headers: new Headers({ 'www-authenticate': 'Bearer error="invalid_token"' }),
+    };
+    expect(await client.retry(stale, response)).toBe(true);
+    expect(server.calls).toHaveLength(2); // no third token request
+  });
+
+  it('given the request from before authorize (it carries no token), fetches', async () => {
+    const client = newClient();
+    const original = get(`${server.origin}/resource`);
+    await client.authorize(original);
+    await client.fetchToken();
+    const response = {
+      status: 401,
+      headers: new Headers({ 'www-authenticate': 'Bearer error="invalid_token"' }),
+    };
+    expect(await client.retry(original, response)).toBe(true);
+    expect(server.calls).toHaveLength(3);
+  });
+
   it('ignores other responses', async () => {
     const client = newClient();
     const request = await client.authorize(get(`${server.origin}/resource`));
