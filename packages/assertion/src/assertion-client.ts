@@ -20,7 +20,6 @@ import {
   type ComplianceHook,
   type ComplianceHookType,
   OAuth2Client,
-  placedAccessToken,
   type Scope,
   SingleFlight,
   scopeToString,
@@ -153,13 +152,6 @@ export class AssertionClient implements Authenticator {
   readonly #client: OAuth2Client;
   readonly #updateToken: UpdateToken | undefined;
   readonly #flight = new SingleFlight<OAuth2Token>();
-  /**
-   * The access token of each request a `protectedRequest` hook returned, for
-   * `retry` (a hook may move it where RFC 6750 does not put it); other
-   * requests are read, not remembered, as `OAuth2Client` does.
-   */
-  readonly #hookedWith = new WeakMap<HttpRequest, string>();
-  #protectedHooks = false;
 
   constructor(options: AssertionClientOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -227,7 +219,6 @@ export class AssertionClient implements Authenticator {
    */
   registerComplianceHook<T extends ComplianceHookType>(type: T, hook: ComplianceHook<T>): void {
     this.#client.registerComplianceHook(type, hook);
-    if (type === 'protectedRequest') this.#protectedHooks = true;
   }
 
   /**
@@ -270,10 +261,8 @@ export class AssertionClient implements Authenticator {
    */
   async authorize(request: HttpRequest, options: AuthorizeOptions = {}): Promise<HttpRequest> {
     checkSecureTransport(request.url, this.#security); // before fetching a token for it
-    const token = await this.ensureActiveToken(options);
-    const out = await this.#client.authorize(request, options);
-    if (this.#protectedHooks) this.#hookedWith.set(out, token.access_token);
-    return out;
+    await this.ensureActiveToken(options);
+    return this.#client.authorize(request, options);
   }
 
   /**
@@ -308,7 +297,8 @@ export class AssertionClient implements Authenticator {
   ): Promise<boolean> {
     if (bearerChallengeError(response)?.error !== 'invalid_token') return false;
     const current = this.#client.token;
-    const sent = this.#hookedWith.get(request) ?? placedAccessToken(request);
+    // The inner client placed the token, and knows where a hook moved it.
+    const sent = this.#client.carriedAccessToken(request);
     if (current !== undefined && sent !== undefined && sent !== current.access_token) return true;
     await this.fetchToken(options);
     return true;

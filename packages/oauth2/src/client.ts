@@ -760,6 +760,20 @@ export class OAuth2Client implements Authenticator, ComplianceHookTarget {
   }
 
   /**
+   * The access token `request` carries: the one this client placed when a
+   * `protectedRequest` hook returned the request (a hook may put it
+   * anywhere), otherwise the one found where RFC 6750 puts it
+   * ({@link placedAccessToken}). `undefined` for a request carrying none,
+   * such as one not yet authorized. For authenticators built on this client
+   * that decide about retries themselves.
+   *
+   * @example if (client.carriedAccessToken(sent) !== client.token?.access_token) ... // renewed since
+   */
+  carriedAccessToken(request: HttpRequest): string | undefined {
+    return this.#hookedWith.get(request)?.access_token ?? placedAccessToken(request);
+  }
+
+  /**
    * `true` when `request` carried a token other than `current`. A request
    * carrying none (the one given to `authorize` rather than the one it
    * returned) cannot tell: `false`, and the caller renews.

@@ -130,6 +130,20 @@ describe('retry()', () => {
     expect(as.requests).toHaveLength(1);
   });
 
+  it('carriedAccessToken: the token a request carries, where a hook moved it too', async () => {
+    const c = client({ tokenPlacement: 'uri' });
+    const original = get('https://api.example.com/a');
+    expect(c.carriedAccessToken(original)).toBeUndefined();
+    expect(c.carriedAccessToken(await c.authorize(original))).toBe('valid-looking');
+    c.registerComplianceHook('protectedRequest', (request) => ({
+      ...request,
+      url: request.url.replace('access_token=', 'token='),
+    }));
+    const hooked = await c.authorize(original);
+    expect(hooked.url).toBe('https://api.example.com/a?token=valid-looking');
+    expect(c.carriedAccessToken(hooked)).toBe('valid-looking');
+  });
+
   it('concurrent 401s share one refresh', async () => {
     const c = client();
     const requests = Array.from({ length: 50 }, (_, i) => get(`https://api.example.com/${i}`));
